@@ -1,0 +1,54 @@
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { useCookies } from '@whatwg-node/server-plugin-cookies';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from './config.ts';
+import { createContextFactory, type AppDependencies, type GraphQLContext, type ServerContext } from './context.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { schema } from './schema.ts';
+import { createDummyHash } from './auth/password.ts';
+import { createRevocationList } from './auth/revocation-list.ts';
+import { loadKeyRing } from './auth/signing-keys.ts';
+import { createErrorMasker } from './http/mask-error.ts';
+import { useRequestId } from './http/request-id.ts';
+import { useServiceRoutes } from './http/service-routes.ts';
+
+export interface AppOptions {
+  config: Config;
+  /** Connected and migrated. */
+  orm: MikroORM;
+  logger?: Logger;
+  /** The clock; tests pass one they can move. */
+  now?: () => Date;
+}
+
+export type App = YogaServerInstance<ServerContext, GraphQLContext>;
+
+/** Loads what requests share (signing keys, recent revocations) and builds the yoga app. It does not listen. */
+export async function createApp({ config, orm, logger = createLogger(config.logLevel), now = () => new Date() }: AppOptions): Promise<App> {
+  const revocations = createRevocationList(config.accessTokenTtlMs);
+  const em = orm.em.fork();
+  const [keys, dummyPasswordHash] = await Promise.all([
+    loadKeyRing(em, config.jwtPrivateKeys, { now: now(), accessTokenTtlMs: config.accessTokenTtlMs }),
+    createDummyHash(config.bcryptCost),
+    revocations.load(em, now()),
+  ]);
+  const deps: AppDependencies = { config, orm, keys, revocations, logger, now, dummyPasswordHash };
+
+  return createYoga<ServerContext, GraphQLContext>({
+    schema,
+    context: createContextFactory(deps),
+    graphqlEndpoint: '/graphql',
+    graphiql: { title: 'GraphQL Auth', credentials: 'same-origin' },
+    renderGraphiQL,
+    landingPage: false,
+    maskedErrors: { maskError: createErrorMasker(logger) },
+    logging: {
+      debug: (...args) => logger.debug(args.map(String).join(' ')),
+      info: (...args) => logger.info(args.map(String).join(' ')),
+      warn: (...args) => logger.warn(args.map(String).join(' ')),
+      error: (...args) => logger.error(args.map(String).join(' ')),
+    },
+    plugins: [useRequestId(), useCookies(), useServiceRoutes({ orm, keys: () => keys })],
+  });
+}

@@ -1,0 +1,40 @@
+import type { GraphQLContext } from '../context.ts';
+import type { User } from '../user/user.entity.ts';
+import { signAccessToken, tokenAudience } from './access-token.ts';
+import { sessionExpiresAt, type IssuedRefreshToken } from './sessions.ts';
+
+export type TokenTransport = 'COOKIE' | 'BEARER';
+
+export interface AuthPayload {
+  user: User;
+  accessTokenExpiresAt: Date;
+  refreshTokenExpiresAt: Date;
+  accessToken: string | null;
+  refreshToken: string | null;
+}
+
+/**
+ * Signs an access token for the session and hands both tokens over: as HttpOnly cookies for
+ * browsers (the payload then carries no token), or in the payload for bearer clients.
+ */
+export async function deliverTokens(
+  context: GraphQLContext,
+  user: User,
+  issued: IssuedRefreshToken,
+  transport: TokenTransport,
+): Promise<AuthPayload> {
+  const now = context.now();
+  const ttlEnd = new Date(now.getTime() + context.config.accessTokenTtlMs);
+  const sessionEnd = sessionExpiresAt(issued.session);
+  // An access token never outlives its session.
+  const accessTokenExpiresAt = ttlEnd < sessionEnd ? ttlEnd : sessionEnd;
+  const accessToken = await signAccessToken(
+    context.keys,
+    { userId: user.id, sessionId: issued.session.id },
+    { ...tokenAudience(context.config.publicOrigin), issuedAt: now, expiresAt: accessTokenExpiresAt },
+  );
+  const payload = { user, accessTokenExpiresAt, refreshTokenExpiresAt: issued.refreshTokenExpiresAt };
+  if (transport === 'BEARER') return { ...payload, accessToken, refreshToken: issued.refreshToken };
+  await context.setSession({ accessToken, accessTokenExpiresAt, refreshToken: issued.refreshToken, refreshTokenExpiresAt: issued.refreshTokenExpiresAt });
+  return { ...payload, accessToken: null, refreshToken: null };
+}

@@ -1,0 +1,35 @@
+import { builder } from '../builder.ts';
+import { invalidCredentials, unauthenticated } from '../errors.ts';
+import { User } from '../user/user.entity.ts';
+import { hashPassword, validatePassword, verifyPassword } from './password.ts';
+import { revokeSessions } from './sessions.ts';
+
+builder.mutationField('changePassword', (t) =>
+  t.field({
+    type: 'Boolean',
+    description: "Changes the password and ends the user's other sessions.",
+    args: {
+      currentPassword: t.arg.string({ required: true }),
+      newPassword: t.arg.string({ required: true }),
+    },
+    resolve: async (_root, { currentPassword, newPassword }, context) => {
+      const viewer = await context.viewer();
+      validatePassword('newPassword', newPassword);
+      const { em, config } = context;
+      const user = await em.findOne(User, { id: viewer.userId }, { populate: ['passwordHash'] });
+      if (!user) throw unauthenticated('SESSION_REVOKED');
+      if (!(await verifyPassword(currentPassword, user.passwordHash))) {
+        throw invalidCredentials('The current password is incorrect.', 'currentPassword');
+      }
+      const passwordHash = await hashPassword(newPassword, config.bcryptCost);
+      const now = context.now();
+      const revoked = await em.transactional(async (tx) => {
+        await tx.nativeUpdate(User, { id: user.id }, { passwordHash, updatedAt: now });
+        // Whoever knew the old password may hold a session: end every one but this.
+        return revokeSessions(tx, { userId: user.id, exceptSessionId: viewer.sessionId, reason: 'password_changed', now });
+      });
+      context.revocations.add(revoked, now);
+      return true;
+    },
+  }),
+);

@@ -1,0 +1,44 @@
+import { createHmac } from 'node:crypto';
+import bcrypt from 'bcrypt';
+import { badUserInput } from '../errors.ts';
+
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 128;
+
+/**
+ * bcrypt reads only 72 bytes, so every password is first condensed with HMAC-SHA-256:
+ * two long passwords sharing a prefix stay distinct. The key only separates domains; it is not a secret.
+ */
+function prehash(password: string): string {
+  return createHmac('sha256', 'graphql-auth password prehash v1').update(password.normalize('NFC')).digest('base64');
+}
+
+export function hashPassword(password: string, cost: number): Promise<string> {
+  return bcrypt.hash(prehash(password), cost);
+}
+
+export function verifyPassword(password: string, hash: string): Promise<boolean> {
+  return bcrypt.compare(prehash(password), hash);
+}
+
+/** The cost a stored hash was made with, so logins can upgrade weaker hashes. */
+export function hashCost(hash: string): number {
+  return bcrypt.getRounds(hash);
+}
+
+/**
+ * A hash of a random password at the configured cost: a login for an unknown email is checked
+ * against it, so it takes as long as a wrong password for a real one.
+ */
+export function createDummyHash(cost: number): Promise<string> {
+  return hashPassword(crypto.randomUUID(), cost);
+}
+
+/** Counted in characters (code points), as a person counts them. */
+export function validatePassword(field: string, password: string): string {
+  const length = [...password].length;
+  if (length < PASSWORD_MIN_LENGTH || length > PASSWORD_MAX_LENGTH) {
+    throw badUserInput(field, `Password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters.`);
+  }
+  return password;
+}

@@ -1,0 +1,60 @@
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** The secret half of a refresh token: 256 random bits. */
+export type RefreshSecret = Buffer;
+
+const SECRET_BYTES = 32;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const SECRET = /^[A-Za-z0-9_-]{43}$/;
+
+export function createRefreshSecret(): RefreshSecret {
+  return randomBytes(SECRET_BYTES);
+}
+
+/** Refresh tokens read `<sessionId>.<secret>` so a lookup needs no scan. */
+export function formatRefreshToken(sessionId: string, secret: RefreshSecret): string {
+  return `${sessionId}.${secret.toString('base64url')}`;
+}
+
+export function parseRefreshToken(token: string): { sessionId: string; secret: RefreshSecret } | undefined {
+  const [sessionId, encoded, ...rest] = token.split('.');
+  if (rest.length > 0 || !sessionId || !encoded || !UUID.test(sessionId) || !SECRET.test(encoded)) return undefined;
+  return { sessionId, secret: Buffer.from(encoded, 'base64url') };
+}
+
+// A fast hash suffices: the secret has 256 bits of entropy, so there is nothing to brute-force.
+export function hashRefreshSecret(secret: RefreshSecret): Buffer {
+  return createHash('sha256').update(secret).digest();
+}
+
+/** Constant-time, so a response time never tells how much of a hash matched. */
+export function secretMatches(secret: RefreshSecret, storedHash: Uint8Array | null | undefined): boolean {
+  if (!storedHash || storedHash.length !== 32) return false;
+  return timingSafeEqual(hashRefreshSecret(secret), storedHash);
+}
+
+function successorKey(previous: RefreshSecret): Buffer {
+  return Buffer.from(hkdfSync('sha256', previous, Buffer.alloc(0), 'refresh-token successor v1', 32));
+}
+
+/**
+ * Seals the successor secret under a key derived from its predecessor, so a copy of the
+ * database alone never yields a usable refresh token.
+ */
+export function sealSuccessor(previous: RefreshSecret, successor: RefreshSecret): Buffer {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', successorKey(previous), iv);
+  const sealed = Buffer.concat([cipher.update(successor), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), sealed]);
+}
+
+export function openSuccessor(previous: RefreshSecret, sealed: Uint8Array): RefreshSecret | undefined {
+  const box = Buffer.from(sealed);
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', successorKey(previous), box.subarray(0, 12));
+    decipher.setAuthTag(box.subarray(12, 28));
+    return Buffer.concat([decipher.update(box.subarray(28)), decipher.final()]);
+  } catch {
+    return undefined;
+  }
+}

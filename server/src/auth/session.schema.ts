@@ -1,0 +1,78 @@
+import { builder } from '../builder.ts';
+import { forbidden } from '../errors.ts';
+import { Session } from './session.entity.ts';
+import { revokeSessions, sessionExpiresAt } from './sessions.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const SessionRef = builder.objectRef<Session>('Session').implement({
+  description: 'One login on one device.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime' }),
+    expiresAt: t.field({ type: 'DateTime', resolve: (session) => sessionExpiresAt(session) }),
+    userAgent: t.exposeString('userAgent', { nullable: true }),
+    ip: t.exposeString('ip', { nullable: true }),
+    current: t.boolean({
+      description: 'Whether this is the session making the request.',
+      resolve: async (session, _args, context) => session.id === (await context.viewer()).sessionId,
+    }),
+  }),
+});
+
+builder.queryField('sessions', (t) =>
+  t.field({
+    type: [SessionRef],
+    description: "The signed-in user's live sessions, most recently used first.",
+    resolve: async (_root, _args, context) => {
+      const { userId } = await context.viewer();
+      const now = context.now();
+      return context.em.find(
+        Session,
+        { user: userId, revokedAt: null, idleExpiresAt: { $gt: now }, absoluteExpiresAt: { $gt: now } },
+        { orderBy: { lastUsedAt: 'desc' } },
+      );
+    },
+  }),
+);
+
+builder.mutationField('logoutAll', (t) =>
+  t.field({
+    type: 'Int',
+    description: "Ends all of the user's sessions, or all but this one; returns how many ended.",
+    args: { exceptCurrent: t.arg.boolean({ defaultValue: false }) },
+    resolve: async (_root, { exceptCurrent }, context) => {
+      const viewer = await context.viewer();
+      const now = context.now();
+      const revoked = await revokeSessions(context.em, {
+        userId: viewer.userId,
+        exceptSessionId: exceptCurrent ? viewer.sessionId : undefined,
+        reason: 'logout_all',
+        now,
+      });
+      context.revocations.add(revoked, now);
+      if (!exceptCurrent) await context.clearSession();
+      return revoked.length;
+    },
+  }),
+);
+
+builder.mutationField('revokeSession', (t) =>
+  t.field({
+    type: 'Boolean',
+    description: "Ends one of the user's sessions, for instance a lost device.",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, context) => {
+      const viewer = await context.viewer();
+      const session = UUID.test(id) ? await context.em.findOne(Session, { id }) : null;
+      // Unknown and foreign sessions get the same answer, so ids cannot be probed.
+      if (!session || session.user.id !== viewer.userId) throw forbidden('You can only end your own sessions.');
+      const now = context.now();
+      const revoked = await revokeSessions(context.em, { userId: viewer.userId, sessionId: id, reason: 'revoked', now });
+      context.revocations.add(revoked, now);
+      if (id === viewer.sessionId) await context.clearSession();
+      return true;
+    },
+  }),
+);

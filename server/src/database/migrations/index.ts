@@ -1,0 +1,5 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { InitialSchema } from './20261125-initial-schema.ts';
+
+/** Every migration in order; listed explicitly so start-up needs no file globbing. */
+export const migrations: MigrationObject[] = [{ name: '20261125-initial-schema', class: InitialSchema }];

@@ -1,0 +1,45 @@
+import { createServer } from 'node:http';
+import { createApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { EmbeddedPostgresError } from './database/embedded-postgres.ts';
+import { EMBEDDED_DATA_DIR, openDatabase } from './database/open-database.ts';
+import { createLogger } from './logger.ts';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function start() {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase(config);
+  if (database.embedded) logger.info({ dataDir: EMBEDDED_DATA_DIR, port: config.embeddedPostgresPort }, 'embedded PostgreSQL started');
+  const yoga = await createApp({ config, orm: database.orm, logger });
+  const server = createServer(yoga);
+  server.listen(config.port, config.host, () => {
+    logger.info(`Serving http://${config.host}:${config.port}/graphql (public origin ${config.publicOrigin})`);
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    // Stop accepting, let in-flight requests finish (bounded), then close the pool and the embedded cluster.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const deadline = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+    await closed;
+    clearTimeout(deadline);
+    await database.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown(signal));
+}
+
+try {
+  await start();
+} catch (error) {
+  const known = error instanceof ConfigError || error instanceof EmbeddedPostgresError;
+  console.error(known ? error.message : `The server could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

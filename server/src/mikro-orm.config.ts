@@ -1,0 +1,21 @@
+import { defineConfig } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import { User } from './user/user.entity.ts';
+import { Session } from './auth/session.entity.ts';
+import { SigningKey } from './auth/signing-key.entity.ts';
+import { migrations } from './database/migrations/index.ts';
+
+/** The one ORM configuration; tests pass another database's URL. */
+export function ormConfig(clientUrl: string) {
+  return defineConfig({
+    clientUrl,
+    entities: [User, Session, SigningKey],
+    extensions: [Migrator],
+    migrations: { migrationsList: migrations, transactional: true, allOrNothing: true, snapshot: false },
+    pool: { min: 0, max: 10 },
+    // A request must fail fast rather than hang when the database is away (DESIGN §3).
+    driverOptions: { connectionTimeoutMillis: 2500 },
+    allowGlobalContext: false,
+    debug: false,
+  });
+}

@@ -1,0 +1,17 @@
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { builder } from './builder.ts';
+import './scalars.ts';
+import './user/user.schema.ts';
+import './auth/auth.schema.ts';
+import './auth/session.schema.ts';
+import './auth/password.schema.ts';
+
+builder.queryType({});
+builder.mutationType({});
+
+export const schema = builder.toSchema();
+
+/** The SDL committed as `schema.graphql`, sorted so the file diffs cleanly. */
+export function printSortedSchema(): string {
+  return `${printSchema(lexicographicSortSchema(schema)).trimEnd()}\n`;
+}

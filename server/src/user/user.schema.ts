@@ -1,0 +1,50 @@
+import { builder } from '../builder.ts';
+import { unauthenticated } from '../errors.ts';
+import type { GraphQLContext } from '../context.ts';
+import { User } from './user.entity.ts';
+import { validateAvatarUrl, validateName } from './user-input.ts';
+
+export const UserRef = builder.objectRef<User>('User').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    email: t.exposeString('email'),
+    name: t.exposeString('name'),
+    avatarUrl: t.exposeString('avatarUrl', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+/** The signed-in user; a token whose user no longer exists is as good as revoked. */
+export async function loadViewerUser(context: GraphQLContext): Promise<User> {
+  const { userId } = await context.viewer();
+  const user = await context.em.findOne(User, { id: userId });
+  if (!user) throw unauthenticated('SESSION_REVOKED');
+  return user;
+}
+
+builder.queryField('me', (t) =>
+  t.field({
+    type: UserRef,
+    description: 'The signed-in user.',
+    resolve: (_root, _args, context) => loadViewerUser(context),
+  }),
+);
+
+builder.mutationField('updateProfile', (t) =>
+  t.field({
+    type: UserRef,
+    description: 'Changes the name and avatar; an omitted argument stays as it is, a null avatarUrl removes the avatar.',
+    args: {
+      name: t.arg.string({ required: false }),
+      avatarUrl: t.arg.string({ required: false }),
+    },
+    resolve: async (_root, args, context) => {
+      const user = await loadViewerUser(context);
+      if (args.name !== undefined && args.name !== null) user.name = validateName(args.name);
+      if (args.avatarUrl === null) user.avatarUrl = null;
+      else if (args.avatarUrl !== undefined) user.avatarUrl = validateAvatarUrl(args.avatarUrl);
+      await context.em.flush();
+      return user;
+    },
+  }),
+);
