@@ -10,7 +10,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 async function start() {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const database = await openDatabase(config);
+  const database = await openDatabase(config, (message) => logger.info(message.replace(/\x1b\[[0-9;]*m/g, '')));
   if (database.embedded) logger.info({ dataDir: EMBEDDED_DATA_DIR, port: config.embeddedPostgresPort }, 'embedded PostgreSQL started');
   const yoga = await createApp({ config, orm: database.orm, logger });
   const server = createServer(yoga);

@@ -5,10 +5,11 @@ import { Session } from './auth/session.entity.ts';
 import { SigningKey } from './auth/signing-key.entity.ts';
 import { migrations } from './database/migrations/index.ts';
 
-/** The one ORM configuration; tests pass another database's URL. */
-export function ormConfig(clientUrl: string) {
+/** The one ORM configuration; tests pass another database's URL. ORM messages (migrations) go to `log`. */
+export function ormConfig(clientUrl: string, log: (message: string) => void = () => {}) {
   return defineConfig({
     clientUrl,
+    logger: log,
     entities: [User, Session, SigningKey],
     extensions: [Migrator],
     migrations: { migrationsList: migrations, transactional: true, allOrNothing: true, snapshot: false },

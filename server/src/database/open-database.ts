@@ -18,12 +18,12 @@ export interface OpenDatabase {
  * Connects to `DATABASE_URL`, or starts the embedded PostgreSQL in `.data/postgres` when it is unset,
  * and brings the schema up to date.
  */
-export async function openDatabase(config: Config): Promise<OpenDatabase> {
+export async function openDatabase(config: Config, log?: (message: string) => void): Promise<OpenDatabase> {
   const embedded = config.databaseUrl
     ? undefined
     : await startEmbeddedPostgres({ dataDir: EMBEDDED_DATA_DIR, port: config.embeddedPostgresPort, persistent: true });
   try {
-    const orm = await MikroORM.init(ormConfig(config.databaseUrl ?? embedded!.url('auth')));
+    const orm = await MikroORM.init(ormConfig(config.databaseUrl ?? embedded!.url('auth'), log));
     await migrateDatabase(orm);
     return {
       orm,

@@ -1,0 +1,51 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { createApp, type App } from '../../src/app.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { migrateDatabase } from '../../src/database/migrate.ts';
+import { createLogger } from '../../src/logger.ts';
+import { ormConfig } from '../../src/mikro-orm.config.ts';
+import { createTestDatabase } from './test-database.ts';
+
+/** A clock the test moves by hand, so expiry is tested without sleeping. */
+export interface TestClock {
+  now(): Date;
+  advance(ms: number): void;
+}
+
+export function createTestClock(start = Date.now()): TestClock {
+  let current = start;
+  return { now: () => new Date(current), advance: (ms) => void (current += ms) };
+}
+
+export interface TestApp {
+  app: App;
+  orm: MikroORM;
+  config: Config;
+  clock: TestClock;
+  /** Every log line the app wrote, as JSON text. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/** The real app on a fresh, migrated database of its own; `env` overrides the test defaults. */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', LOG_LEVEL: 'info', ...env, DATABASE_URL: database.url });
+  const orm = await MikroORM.init(ormConfig(database.url));
+  await migrateDatabase(orm);
+  const clock = createTestClock();
+  const logs: string[] = [];
+  const logger = createLogger(config.logLevel, { write: (line: string) => void logs.push(line) });
+  const app = await createApp({ config, orm, logger, now: clock.now });
+  return {
+    app,
+    orm,
+    config,
+    clock,
+    logs,
+    async close() {
+      await orm.close();
+      await database.drop();
+    },
+  };
+}
