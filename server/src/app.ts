@@ -1,6 +1,7 @@
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { useCookies } from '@whatwg-node/server-plugin-cookies';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config.ts';
 import { createContextFactory, type AppDependencies, type GraphQLContext, type ServerContext } from './context.ts';
@@ -12,6 +13,7 @@ import { loadKeyRing } from './auth/signing-keys.ts';
 import { createErrorMasker } from './http/mask-error.ts';
 import { useRequestId } from './http/request-id.ts';
 import { useServiceRoutes } from './http/service-routes.ts';
+import { useWebApp } from './http/web-app.ts';
 
 export interface AppOptions {
   config: Config;
@@ -20,12 +22,20 @@ export interface AppOptions {
   logger?: Logger;
   /** The clock; tests pass one they can move. */
   now?: () => Date;
+  /** The built web app to serve at `/`; none by default. */
+  webAppDir?: string;
 }
 
 export type App = YogaServerInstance<ServerContext, GraphQLContext>;
 
 /** Loads what requests share (signing keys, recent revocations) and builds the yoga app. It does not listen. */
-export async function createApp({ config, orm, logger = createLogger(config.logLevel), now = () => new Date() }: AppOptions): Promise<App> {
+export async function createApp({
+  config,
+  orm,
+  logger = createLogger(config.logLevel),
+  now = () => new Date(),
+  webAppDir,
+}: AppOptions): Promise<App> {
   const revocations = createRevocationList(config.accessTokenTtlMs);
   const em = orm.em.fork();
   const [keys, dummyPasswordHash] = await Promise.all([
@@ -39,9 +49,12 @@ export async function createApp({ config, orm, logger = createLogger(config.logL
     schema,
     context: createContextFactory(deps),
     graphqlEndpoint: '/graphql',
-    graphiql: { title: 'GraphQL Auth', credentials: 'same-origin' },
+    // GraphiQL needs introspection, so it goes with it.
+    graphiql: config.introspection ? { title: 'GraphQL Auth', credentials: 'same-origin' } : false,
     renderGraphiQL,
     landingPage: false,
+    // Browsers on other origins may call with cookies only when they are allowed.
+    cors: { origin: config.allowedOrigins, credentials: true },
     maskedErrors: { maskError: createErrorMasker(logger) },
     logging: {
       debug: (...args) => logger.debug(args.map(String).join(' ')),
@@ -49,6 +62,12 @@ export async function createApp({ config, orm, logger = createLogger(config.logL
       warn: (...args) => logger.warn(args.map(String).join(' ')),
       error: (...args) => logger.error(args.map(String).join(' ')),
     },
-    plugins: [useRequestId(), useCookies(), useServiceRoutes({ orm, keys: () => keys })],
+    plugins: [
+      useRequestId(),
+      useCookies(),
+      useServiceRoutes({ orm, keys }),
+      ...(webAppDir ? [useWebApp(webAppDir, '/graphql')] : []),
+      ...(config.introspection ? [] : [useDisableIntrospection()]),
+    ],
   });
 }

@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { EmbeddedPostgresError } from './database/embedded-postgres.ts';
@@ -6,13 +7,14 @@ import { EMBEDDED_DATA_DIR, openDatabase } from './database/open-database.ts';
 import { createLogger } from './logger.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
+const WEB_APP_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 async function start() {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, (message) => logger.info(message.replace(/\x1b\[[0-9;]*m/g, '')));
   if (database.embedded) logger.info({ dataDir: EMBEDDED_DATA_DIR, port: config.embeddedPostgresPort }, 'embedded PostgreSQL started');
-  const yoga = await createApp({ config, orm: database.orm, logger });
+  const yoga = await createApp({ config, orm: database.orm, logger, webAppDir: WEB_APP_DIR });
   const server = createServer(yoga);
   server.listen(config.port, config.host, () => {
     logger.info(`Serving http://${config.host}:${config.port}/graphql (public origin ${config.publicOrigin})`);

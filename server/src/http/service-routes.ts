@@ -24,7 +24,7 @@ async function databaseAnswers(orm: MikroORM): Promise<boolean> {
  * The non-GraphQL endpoints: `/healthz` (the process is up), `/readyz` (it can reach the database,
  * so a load balancer should send traffic) and the public signing keys at `/.well-known/jwks.json`.
  */
-export function useServiceRoutes({ orm, keys }: { orm: MikroORM; keys: () => KeyRing }): Plugin {
+export function useServiceRoutes({ orm, keys }: { orm: MikroORM; keys: KeyRing }): Plugin {
   return {
     async onRequest({ url, request, endResponse, fetchAPI }) {
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
@@ -36,7 +36,7 @@ export function useServiceRoutes({ orm, keys }: { orm: MikroORM; keys: () => Key
         case '/readyz':
           return (await databaseAnswers(orm)) ? json({ status: 'ready' }) : json({ status: 'database unavailable' }, 503);
         case '/.well-known/jwks.json':
-          return json(keys().jwks, 200, 'public, max-age=300');
+          return json(keys.jwks, 200, 'public, max-age=300');
       }
     },
   };
