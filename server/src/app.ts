@@ -1,4 +1,4 @@
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { useCookies } from '@whatwg-node/server-plugin-cookies';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
@@ -24,6 +24,8 @@ export interface AppOptions {
   now?: () => Date;
   /** The built web app to serve at `/`; none by default. */
   webAppDir?: string;
+  /** Extra yoga plugins, e.g. a test's request counter; they run after the app's own. */
+  plugins?: Plugin[];
 }
 
 export type App = YogaServerInstance<ServerContext, GraphQLContext>;
@@ -35,6 +37,7 @@ export async function createApp({
   logger = createLogger(config.logLevel),
   now = () => new Date(),
   webAppDir,
+  plugins = [],
 }: AppOptions): Promise<App> {
   const revocations = createRevocationList(config.accessTokenTtlMs);
   const em = orm.em.fork();
@@ -68,6 +71,7 @@ export async function createApp({
       useServiceRoutes({ orm, keys }),
       ...(webAppDir ? [useWebApp(webAppDir, '/graphql')] : []),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
+      ...plugins,
     ],
   });
 }

@@ -118,16 +118,17 @@ export class ConfigError extends Error {
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   const blankless = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
   const parsed = environment.safeParse(blankless);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
-  }
-  const env = parsed.data;
-  const problems: string[] = [];
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  // Check the rest against whatever parsed, so one start names every bad variable.
+  const env = parsed.success ? parsed.data : environment.safeParse(withoutFailed(blankless, parsed.error.issues)).data;
+  if (!env) throw new ConfigError(formatProblems(problems));
   const production = env.NODE_ENV === 'production';
+  const port = env.PORT;
 
-  const publicOrigin = env.PUBLIC_ORIGIN ?? `http://localhost:${env.PORT}`;
-  if (production && !env.PUBLIC_ORIGIN) problems.push('PUBLIC_ORIGIN: required in production (it decides cookie security)');
+  const publicOrigin = env.PUBLIC_ORIGIN ?? `http://localhost:${port}`;
+  if (production && !env.PUBLIC_ORIGIN && !('PUBLIC_ORIGIN' in blankless)) {
+    problems.push('PUBLIC_ORIGIN: required in production (it decides cookie security)');
+  }
   const publicUrl = new URL(publicOrigin);
   const plainLocalhost = publicUrl.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(publicUrl.hostname);
   if (publicUrl.protocol === 'http:' && !plainLocalhost) {
@@ -146,11 +147,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (env.SESSION_MAX_AGE < env.REFRESH_IDLE_TTL) problems.push('SESSION_MAX_AGE: must not be shorter than REFRESH_IDLE_TTL');
   if (env.REFRESH_GRACE >= env.REFRESH_IDLE_TTL) problems.push('REFRESH_GRACE: must be shorter than REFRESH_IDLE_TTL');
 
-  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.map((line) => `  ${line}`).join('\n')}`);
+  if (problems.length > 0) throw new ConfigError(formatProblems(problems));
 
   return {
     env: env.NODE_ENV,
-    port: env.PORT,
+    port,
     host: env.HOST,
     databaseUrl: env.DATABASE_URL,
     embeddedPostgresPort: env.EMBEDDED_POSTGRES_PORT,
@@ -167,4 +168,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: env.LOG_LEVEL,
     secureCookies: !plainLocalhost,
   };
+}
+
+function formatProblems(problems: string[]): string {
+  return `Invalid configuration:\n${problems.map((line) => `  ${line}`).join('\n')}`;
+}
+
+/** The variables that did not fail, so the remaining checks can run on them. */
+function withoutFailed(source: Record<string, string | undefined>, issues: readonly { path: PropertyKey[] }[]) {
+  const failed = new Set(issues.map((issue) => String(issue.path[0])));
+  return Object.fromEntries(Object.entries(source).filter(([key]) => !failed.has(key)));
 }

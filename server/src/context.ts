@@ -65,9 +65,10 @@ function clientIpOf(request: Request, req: IncomingMessage | undefined, trustPro
 type AccessTokenSource = { token: string } | { malformed: true } | undefined;
 
 function bearerToken(request: Request): AccessTokenSource {
-  const header = request.headers.get('authorization');
-  if (header === null) return undefined;
-  const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/i.exec(header.trim());
+  const header = request.headers.get('authorization')?.trim();
+  // Other schemes (a staging site's Basic auth, say) are not ours to judge: the cookie still counts.
+  if (header === undefined || !/^Bearer(\s|$)/i.test(header)) return undefined;
+  const match = /^Bearer +([A-Za-z0-9._~+/=-]+)$/i.exec(header);
   return match ? { token: match[1]! } : { malformed: true };
 }
 

@@ -13,6 +13,9 @@ export interface TokenAudience {
 }
 
 const ACCESS_TOKEN_TYPE = 'at+jwt';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
 const CLOCK_SKEW_SECONDS = 5;
 
 export function signAccessToken(
@@ -61,9 +64,9 @@ export async function verifyAccessToken(
         currentDate: now,
       },
     );
-    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.exp !== 'number') {
-      return 'TOKEN_INVALID';
-    }
+    if (!isUuid(payload.sub) || !isUuid(payload.sid) || typeof payload.exp !== 'number') return 'TOKEN_INVALID';
+    // jose checks a future `iat` only with maxTokenAge; a token from the future would outlive its lifetime.
+    if (typeof payload.iat !== 'number' || payload.iat > now.getTime() / 1000 + CLOCK_SKEW_SECONDS) return 'TOKEN_INVALID';
     return { userId: payload.sub, sessionId: payload.sid, expiresAt: new Date(payload.exp * 1000) };
   } catch (error) {
     return error instanceof errors.JWTExpired ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID';

@@ -106,8 +106,8 @@ builder.mutationField('refresh', (t) =>
     args: { refreshToken: t.arg.string({ required: false }) },
     resolve: async (_root, args, context) => {
       const fromCookie = args.refreshToken === undefined || args.refreshToken === null;
-      const refreshToken = args.refreshToken ?? (await context.refreshTokenCookie());
-      if (!refreshToken) throw unauthenticated('TOKEN_MISSING');
+      const refreshToken = fromCookie ? await context.refreshTokenCookie() : args.refreshToken;
+      if (refreshToken === undefined || refreshToken === null) throw unauthenticated('TOKEN_MISSING');
       const result = await rotateRefreshToken(context.em, refreshToken, { now: context.now(), policy: sessionPolicy(context) });
       if ('failure' in result) {
         if (result.revokedSessionId) context.revocations.add([result.revokedSessionId], context.now());

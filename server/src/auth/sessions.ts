@@ -91,6 +91,8 @@ export async function rotateRefreshToken(
 
     if (secretMatches(presented.secret, session.tokenHash)) {
       const successor = createRefreshSecret();
+      // Remembered so that presenting this token again, once the grace window has passed, is recognised as theft.
+      await tx.execute('insert into spent_refresh_tokens (token_hash, session_id) values (?, ?)', [session.tokenHash, session.id]);
       session.previousTokenHash = session.tokenHash;
       session.tokenHash = hashRefreshSecret(successor);
       session.sealedSuccessor = sealSuccessor(presented.secret, successor);
@@ -106,7 +108,12 @@ export async function rotateRefreshToken(
       if (successor) return issued(session, successor);
     }
 
-    // Only holders of one of the session's tokens know its id, so a mismatch here is a replayed old token.
+    const spent = await tx.execute<{ found: number }[]>(
+      'select 1 as found from spent_refresh_tokens where token_hash = ? and session_id = ?',
+      [hashRefreshSecret(presented.secret), session.id],
+    );
+    if (spent.length === 0) return { failure: 'REFRESH_TOKEN_INVALID' };
+    // An old token of this session came back: someone kept a copy. End the session for everyone.
     session.revokedAt = now;
     session.revokedReason = 'refresh_token_reused';
     return { failure: 'REFRESH_TOKEN_REUSED', revokedSessionId: session.id };
@@ -137,8 +144,8 @@ export async function revokeSessions(
     now,
   }: { userId: string; sessionId?: string; exceptSessionId?: string; reason: RevocationReason; now: Date },
 ): Promise<string[]> {
-  const conditions = ['user_id = ?', 'revoked_at is null', 'absolute_expires_at > ?'];
-  const params: unknown[] = [now, reason, userId, now];
+  const conditions = ['user_id = ?', 'revoked_at is null', 'idle_expires_at > ?', 'absolute_expires_at > ?'];
+  const params: unknown[] = [now, reason, userId, now, now];
   if (sessionId !== undefined) {
     conditions.push('id = ?');
     params.push(sessionId);

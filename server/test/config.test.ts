@@ -1,0 +1,238 @@
+import { exportJWK, generateKeyPair } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseDuration } from '../src/config.ts';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const DAY = 24 * 60 * MINUTE;
+
+/** The error `loadConfig(env)` throws, which must be a ConfigError. */
+function configErrorFor(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw new Error(`expected a ConfigError, got ${String(error)}`);
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}, but the configuration loaded`);
+}
+
+describe('loadConfig defaults (DESIGN section 9)', () => {
+  it('uses the documented defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config).toEqual({
+      env: 'development',
+      port: 4000,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      embeddedPostgresPort: expect.any(Number),
+      publicOrigin: 'http://localhost:4000',
+      allowedOrigins: ['http://localhost:4000'],
+      accessTokenTtlMs: 15 * MINUTE,
+      refreshIdleTtlMs: 14 * DAY,
+      sessionMaxAgeMs: 30 * DAY,
+      refreshGraceMs: 10 * SECOND,
+      bcryptCost: 12,
+      jwtPrivateKeys: undefined,
+      trustProxy: false,
+      introspection: true,
+      logLevel: 'info',
+      secureCookies: false,
+    });
+  });
+
+  it('runs the embedded PostgreSQL on a port of its own, never 5432', () => {
+    const { embeddedPostgresPort } = loadConfig({});
+    expect(embeddedPostgresPort).not.toBe(5432);
+    expect(configErrorFor({ EMBEDDED_POSTGRES_PORT: '5432' }).message).toContain('EMBEDDED_POSTGRES_PORT');
+  });
+
+  it('derives PUBLIC_ORIGIN from PORT, and ALLOWED_ORIGINS from PUBLIC_ORIGIN', () => {
+    expect(loadConfig({ PORT: '5173' })).toMatchObject({ port: 5173, publicOrigin: 'http://localhost:5173', allowedOrigins: ['http://localhost:5173'] });
+    expect(loadConfig({ PUBLIC_ORIGIN: 'https://auth.example.com' })).toMatchObject({ allowedOrigins: ['https://auth.example.com'] });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '', ACCESS_TOKEN_TTL: '', PUBLIC_ORIGIN: '' })).toMatchObject({
+      port: 4000,
+      accessTokenTtlMs: 15 * MINUTE,
+      publicOrigin: 'http://localhost:4000',
+    });
+  });
+
+  it('turns introspection on outside production and off in production, unless GRAPHQL_INTROSPECTION says otherwise', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).introspection).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test' }).introspection).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', PUBLIC_ORIGIN: 'https://auth.example.com' }).introspection).toBe(false);
+    expect(loadConfig({ GRAPHQL_INTROSPECTION: 'false' }).introspection).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', PUBLIC_ORIGIN: 'https://auth.example.com', GRAPHQL_INTROSPECTION: 'true' }).introspection).toBe(true);
+  });
+
+  it('believes X-Forwarded-For only when TRUST_PROXY is set to a true value', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    for (const value of ['true', '1', 'yes', 'on']) expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toBe(true);
+    for (const value of ['false', '0', 'no', 'off']) expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toBe(false);
+  });
+});
+
+describe('durations', () => {
+  it.each([
+    ['10s', 10 * SECOND],
+    ['15m', 15 * MINUTE],
+    ['14d', 14 * DAY],
+    ['2h', 2 * 60 * MINUTE],
+    ['250ms', 250],
+    ['90', 90 * SECOND],
+  ])('parses %s as %i ms', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms);
+  });
+
+  it('applies parsed durations to every lifetime', () => {
+    const config = loadConfig({ ACCESS_TOKEN_TTL: '10s', REFRESH_IDLE_TTL: '15m', SESSION_MAX_AGE: '14d', REFRESH_GRACE: '90' });
+    expect(config).toMatchObject({ accessTokenTtlMs: 10 * SECOND, refreshIdleTtlMs: 15 * MINUTE, sessionMaxAgeMs: 14 * DAY, refreshGraceMs: 90 * SECOND });
+  });
+
+  it('accepts the short lifetimes the acceptance checks use', () => {
+    expect(loadConfig({ ACCESS_TOKEN_TTL: '5s', REFRESH_GRACE: '2s' })).toMatchObject({ accessTokenTtlMs: 5 * SECOND, refreshGraceMs: 2 * SECOND });
+  });
+
+  it.each(['banana', '0', '0s', '-5s', '10 years', '15x', ''])('does not parse %j as a positive duration', (text) => {
+    const ms = parseDuration(text);
+    expect(ms === undefined || ms <= 0).toBe(true);
+  });
+});
+
+describe('invalid values', () => {
+  it.each([
+    { variable: 'ACCESS_TOKEN_TTL', value: 'banana' },
+    { variable: 'ACCESS_TOKEN_TTL', value: '0s' },
+    { variable: 'REFRESH_GRACE', value: '-1s' },
+    { variable: 'PORT', value: '99999' },
+    { variable: 'PORT', value: 'http' },
+    { variable: 'BCRYPT_COST', value: '3' },
+    { variable: 'BCRYPT_COST', value: '12.5' },
+    { variable: 'PUBLIC_ORIGIN', value: 'not-a-url' },
+    { variable: 'PUBLIC_ORIGIN', value: 'http://example.com' },
+    { variable: 'PUBLIC_ORIGIN', value: 'https://auth.example.com/app' },
+    { variable: 'PUBLIC_ORIGIN', value: 'ftp://auth.example.com' },
+    { variable: 'ALLOWED_ORIGINS', value: 'https://a.example.com, not-a-url' },
+    { variable: 'JWT_PRIVATE_KEYS', value: 'not-json' },
+    { variable: 'JWT_PRIVATE_KEYS', value: '{"keys":[{"kty":"oct","k":"c2VjcmV0"}]}' },
+    { variable: 'TRUST_PROXY', value: 'maybe' },
+    { variable: 'GRAPHQL_INTROSPECTION', value: 'sometimes' },
+    { variable: 'NODE_ENV', value: 'staging' },
+    { variable: 'LOG_LEVEL', value: 'loud' },
+    { variable: 'DATABASE_URL', value: 'mysql://localhost/auth' },
+  ])('rejects $variable=$value with a ConfigError naming $variable', ({ variable, value }) => {
+    const error = configErrorFor({ [variable]: value });
+    expect(error.name).toBe('ConfigError');
+    expect(error.message).toMatch(new RegExp(`\\b${variable}\\b`));
+  });
+
+  it('names every bad variable at once, not only the first', () => {
+    const { message } = configErrorFor({ ACCESS_TOKEN_TTL: 'banana', PORT: '99999', TRUST_PROXY: 'maybe' });
+    expect(message).toContain('ACCESS_TOKEN_TTL');
+    expect(message).toContain('PORT');
+    expect(message).toContain('TRUST_PROXY');
+  });
+
+  it('names a malformed variable and a missing production requirement in the same message', () => {
+    // An operator fixing one problem should not discover the next only on the following start.
+    const { message } = configErrorFor({ NODE_ENV: 'production', ACCESS_TOKEN_TTL: 'banana' });
+    expect(message).toContain('ACCESS_TOKEN_TTL');
+    expect(message).toContain('PUBLIC_ORIGIN');
+  });
+
+  it('never echoes the private keys of a JWT_PRIVATE_KEYS it refuses', () => {
+    const secret = 'c3VwZXItc2VjcmV0LXByaXZhdGUta2V5LW1hdGVyaWFs';
+    const { message } = configErrorFor({ JWT_PRIVATE_KEYS: `{"keys":[{"kty":"OKP","crv":"Ed25519","d":"${secret}"}]}` });
+    expect(message).toContain('JWT_PRIVATE_KEYS');
+    expect(message).not.toContain(secret);
+  });
+
+  it('refuses lifetimes that contradict each other', () => {
+    expect(configErrorFor({ ACCESS_TOKEN_TTL: '1d', REFRESH_IDLE_TTL: '1d' }).message).toContain('REFRESH_IDLE_TTL');
+    expect(configErrorFor({ REFRESH_IDLE_TTL: '30d', SESSION_MAX_AGE: '7d' }).message).toContain('SESSION_MAX_AGE');
+    expect(configErrorFor({ REFRESH_GRACE: '14d' }).message).toContain('REFRESH_GRACE');
+  });
+});
+
+describe('valid non-default values', () => {
+  it('accepts a JWT_PRIVATE_KEYS set of Ed25519 and P-256 keys, the first being current', async () => {
+    const ed = await exportJWK((await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true })).privateKey);
+    const ec = await exportJWK((await generateKeyPair('ES256', { extractable: true })).privateKey);
+    const keys = [
+      { ...ed, kid: 'current' },
+      { ...ec, kid: 'previous' },
+    ];
+    const config = loadConfig({ JWT_PRIVATE_KEYS: JSON.stringify({ keys }) });
+    expect(config.jwtPrivateKeys?.map((key) => key.kid)).toEqual(['current', 'previous']);
+  });
+
+  it('reads ALLOWED_ORIGINS as a comma-separated list, trimmed, without trailing slashes', () => {
+    const config = loadConfig({ PUBLIC_ORIGIN: 'https://auth.example.com/', ALLOWED_ORIGINS: ' https://app.example.com , https://admin.example.com/ ' });
+    expect(config.publicOrigin).toBe('https://auth.example.com');
+    expect(config.allowedOrigins).toEqual(['https://app.example.com', 'https://admin.example.com']);
+  });
+
+  it('allows the test bcrypt cost of 4 outside production', () => {
+    expect(loadConfig({ BCRYPT_COST: '4' }).bcryptCost).toBe(4);
+    expect(loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4' }).bcryptCost).toBe(4);
+  });
+});
+
+describe('production', () => {
+  it('requires PUBLIC_ORIGIN', () => {
+    expect(configErrorFor({ NODE_ENV: 'production' }).message).toContain('PUBLIC_ORIGIN');
+    expect(configErrorFor({ NODE_ENV: 'production', DATABASE_URL: 'postgres://auth@db/auth' }).message).toContain('PUBLIC_ORIGIN');
+  });
+
+  it('requires a bcrypt cost of at least 10', () => {
+    const production = { NODE_ENV: 'production', PUBLIC_ORIGIN: 'https://auth.example.com' };
+    expect(configErrorFor({ ...production, BCRYPT_COST: '4' }).message).toContain('BCRYPT_COST');
+    expect(configErrorFor({ ...production, BCRYPT_COST: '9' }).message).toContain('BCRYPT_COST');
+    expect(loadConfig({ ...production, BCRYPT_COST: '10' }).bcryptCost).toBe(10);
+  });
+
+  it('loads with only an https PUBLIC_ORIGIN set: keys come from the database, cookies are Secure', () => {
+    const config = loadConfig({ NODE_ENV: 'production', PUBLIC_ORIGIN: 'https://auth.example.com' });
+    expect(config).toMatchObject({
+      env: 'production',
+      publicOrigin: 'https://auth.example.com',
+      allowedOrigins: ['https://auth.example.com'],
+      bcryptCost: 12,
+      jwtPrivateKeys: undefined,
+      databaseUrl: undefined,
+      secureCookies: true,
+      introspection: false,
+      trustProxy: false,
+    });
+  });
+
+  it('loads with only DATABASE_URL and an https PUBLIC_ORIGIN set', () => {
+    const config = loadConfig({ NODE_ENV: 'production', PUBLIC_ORIGIN: 'https://auth.example.com', DATABASE_URL: 'postgres://auth@db:5432/auth' });
+    expect(config.databaseUrl).toBe('postgres://auth@db:5432/auth');
+  });
+});
+
+describe('secure cookies', () => {
+  it.each(['http://localhost:4000', 'http://localhost', 'http://127.0.0.1:4000', 'http://[::1]:4000'])(
+    'drops Secure only for the plain-http localhost origin %s',
+    (publicOrigin) => {
+      expect(loadConfig({ PUBLIC_ORIGIN: publicOrigin }).secureCookies).toBe(false);
+    },
+  );
+
+  it.each(['https://localhost:4000', 'https://127.0.0.1', 'https://auth.example.com', 'https://auth.example.com:8443'])(
+    'keeps Secure for the https origin %s',
+    (publicOrigin) => {
+      expect(loadConfig({ PUBLIC_ORIGIN: publicOrigin }).secureCookies).toBe(true);
+    },
+  );
+
+  it('refuses plain http for any host but localhost rather than sending cookies without Secure', () => {
+    for (const publicOrigin of ['http://example.com', 'http://192.168.1.10:4000', 'http://localhost.example.com']) {
+      expect(configErrorFor({ PUBLIC_ORIGIN: publicOrigin }).message).toContain('PUBLIC_ORIGIN');
+    }
+  });
+});
