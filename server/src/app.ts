@@ -9,7 +9,8 @@ import { createLogger, type Logger } from './logger.ts';
 import { schema } from './schema.ts';
 import { createDummyHash } from './auth/password.ts';
 import { createRevocationList } from './auth/revocation-list.ts';
-import { loadKeyRing } from './auth/signing-keys.ts';
+import { loadSigningKeys } from './auth/signing-keys.ts';
+import { startBackgroundJobs } from './background-jobs.ts';
 import { createErrorMasker } from './http/mask-error.ts';
 import { useRequestId } from './http/request-id.ts';
 import { useServiceRoutes } from './http/service-routes.ts';
@@ -30,7 +31,10 @@ export interface AppOptions {
 
 export type App = YogaServerInstance<ServerContext, GraphQLContext>;
 
-/** Loads what requests share (signing keys, recent revocations) and builds the yoga app. It does not listen. */
+/**
+ * Loads what requests share (signing keys, recent revocations), starts the background jobs and
+ * builds the yoga app. It does not listen; `app.dispose()` stops the jobs.
+ */
 export async function createApp({
   config,
   orm,
@@ -41,12 +45,13 @@ export async function createApp({
 }: AppOptions): Promise<App> {
   const revocations = createRevocationList(config.accessTokenTtlMs);
   const em = orm.em.fork();
-  const [keys, dummyPasswordHash] = await Promise.all([
-    loadKeyRing(em, config.jwtPrivateKeys, { now: now(), accessTokenTtlMs: config.accessTokenTtlMs }),
+  const [signingKeys, dummyPasswordHash] = await Promise.all([
+    loadSigningKeys(em, config.jwtPrivateKeys, { now: now(), accessTokenTtlMs: config.accessTokenTtlMs }),
     createDummyHash(config.bcryptCost),
     revocations.load(em, now()),
   ]);
-  const deps: AppDependencies = { config, orm, keys, revocations, logger, now, dummyPasswordHash };
+  const deps: AppDependencies = { config, orm, signingKeys, revocations, logger, now, dummyPasswordHash };
+  const jobs = await startBackgroundJobs(deps);
 
   return createYoga<ServerContext, GraphQLContext>({
     schema,
@@ -68,10 +73,11 @@ export async function createApp({
     plugins: [
       useRequestId(),
       useCookies(),
-      useServiceRoutes({ orm, keys }),
+      useServiceRoutes({ orm, signingKeys }),
       ...(webAppDir ? [useWebApp(webAppDir, '/graphql')] : []),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       ...plugins,
+      { onDispose: () => jobs.stop() },
     ],
   });
 }

@@ -78,6 +78,8 @@ const environment = z.object({
   REFRESH_IDLE_TTL: duration('14d'),
   SESSION_MAX_AGE: duration('30d'),
   REFRESH_GRACE: duration('10s'),
+  REVOCATION_CATCH_UP: duration('5s'),
+  CLEANUP_INTERVAL: duration('10m'),
   BCRYPT_COST: z.coerce.number().int().min(4).max(31).default(12),
   JWT_PRIVATE_KEYS: jwkSet.optional(),
   TRUST_PROXY: flag,
@@ -100,6 +102,9 @@ export interface Config {
   refreshIdleTtlMs: number;
   sessionMaxAgeMs: number;
   refreshGraceMs: number;
+  /** How often each instance re-reads recent revocations, in case a notification was lost. */
+  revocationCatchUpMs: number;
+  cleanupIntervalMs: number;
   bcryptCost: number;
   /** Unset: keys are generated once and kept in the database. */
   jwtPrivateKeys: PrivateJwk[] | undefined;
@@ -161,6 +166,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     refreshIdleTtlMs: env.REFRESH_IDLE_TTL,
     sessionMaxAgeMs: env.SESSION_MAX_AGE,
     refreshGraceMs: env.REFRESH_GRACE,
+    revocationCatchUpMs: env.REVOCATION_CATCH_UP,
+    cleanupIntervalMs: env.CLEANUP_INTERVAL,
     bcryptCost: env.BCRYPT_COST,
     jwtPrivateKeys: env.JWT_PRIVATE_KEYS,
     trustProxy: env.TRUST_PROXY ?? false,

@@ -7,13 +7,13 @@ import type { Logger } from './logger.ts';
 import { tokenAudience, verifyAccessToken } from './auth/access-token.ts';
 import { clearSessionCookies, cookieNames, readCookie, writeSessionCookies, type SessionCookies } from './auth/cookies.ts';
 import type { RevocationList } from './auth/revocation-list.ts';
-import type { KeyRing } from './auth/signing-keys.ts';
+import type { SigningKeys } from './auth/signing-keys.ts';
 
 /** What the app is built from: created once at start-up, shared by every request. */
 export interface AppDependencies {
   config: Config;
   orm: MikroORM;
-  keys: KeyRing;
+  signingKeys: SigningKeys;
   revocations: RevocationList;
   logger: Logger;
   /** Injected so tests can move time; production uses the wall clock. */
@@ -30,7 +30,7 @@ export interface Viewer {
 
 export interface GraphQLContext {
   config: Config;
-  keys: KeyRing;
+  signingKeys: SigningKeys;
   revocations: RevocationList;
   logger: Logger;
   now: () => Date;
@@ -73,7 +73,7 @@ function bearerToken(request: Request): AccessTokenSource {
 }
 
 export function createContextFactory(deps: AppDependencies) {
-  const { config, keys, revocations, logger, now, dummyPasswordHash, orm } = deps;
+  const { config, signingKeys, revocations, logger, now, dummyPasswordHash, orm } = deps;
   const names = cookieNames(config.secureCookies);
   const audience = tokenAudience(config.publicOrigin);
 
@@ -90,7 +90,7 @@ export function createContextFactory(deps: AppDependencies) {
         throw unauthenticated((await readCookie(cookieStore, names.refresh)) ? 'TOKEN_EXPIRED' : 'TOKEN_MISSING');
       }
       if ('malformed' in source) throw unauthenticated('TOKEN_INVALID');
-      const claims = await verifyAccessToken(keys, source.token, { ...audience, now: now() });
+      const claims = await verifyAccessToken(signingKeys.current(), source.token, { ...audience, now: now() });
       if (typeof claims === 'string') throw unauthenticated(claims);
       if (revocations.has(claims.sessionId)) throw unauthenticated('SESSION_REVOKED');
       return { userId: claims.userId, sessionId: claims.sessionId };
@@ -103,7 +103,7 @@ export function createContextFactory(deps: AppDependencies) {
 
     return {
       config,
-      keys,
+      signingKeys,
       revocations,
       logger,
       now,

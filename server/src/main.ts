@@ -31,6 +31,7 @@ async function start() {
     const deadline = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     await closed;
     clearTimeout(deadline);
+    await yoga.dispose();
     await database.close();
     logger.info('stopped');
     process.exit(0);

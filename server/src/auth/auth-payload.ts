@@ -29,7 +29,7 @@ export async function deliverTokens(
   // An access token never outlives its session.
   const accessTokenExpiresAt = ttlEnd < sessionEnd ? ttlEnd : sessionEnd;
   const accessToken = await signAccessToken(
-    context.keys,
+    context.signingKeys.current(),
     { userId: user.id, sessionId: issued.session.id },
     { ...tokenAudience(context.config.publicOrigin), issuedAt: now, expiresAt: accessTokenExpiresAt },
   );

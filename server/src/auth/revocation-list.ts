@@ -1,5 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 
+/** The PostgreSQL channel on which every revoked session id is announced to all instances. */
+export const REVOCATION_CHANNEL = 'session_revoked';
+
 /**
  * The sessions revoked within the last access-token lifetime, held in memory so checking an access
  * token needs no database read. Older revocations need no entry: their access tokens have expired.

@@ -1,5 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { REVOCATION_CHANNEL } from './revocation-list.ts';
 import { Session } from './session.entity.ts';
 import {
   createRefreshSecret,
@@ -116,6 +117,7 @@ export async function rotateRefreshToken(
     // An old token of this session came back: someone kept a copy. End the session for everyone.
     session.revokedAt = now;
     session.revokedReason = 'refresh_token_reused';
+    await tx.execute(`select pg_notify('${REVOCATION_CHANNEL}', ?)`, [session.id]);
     return { failure: 'REFRESH_TOKEN_REUSED', revokedSessionId: session.id };
   });
 }
@@ -154,8 +156,10 @@ export async function revokeSessions(
     conditions.push('id <> ?');
     params.push(exceptSessionId);
   }
+  // The notification goes out when the transaction commits, so other instances never hear of a rollback.
   const rows = await em.execute<{ id: string }[]>(
-    `update sessions set revoked_at = ?, revoked_reason = ? where ${conditions.join(' and ')} returning id`,
+    `with revoked as (update sessions set revoked_at = ?, revoked_reason = ? where ${conditions.join(' and ')} returning id)
+     select id, pg_notify('${REVOCATION_CHANNEL}', id::text) from revoked`,
     params,
   );
   return rows.map((row) => row.id);

@@ -47,21 +47,46 @@ async function buildKeyRing(privateJwks: JWK[]): Promise<KeyRing> {
   };
 }
 
+/** The key ring in force, replaced when keys rotate on any instance. */
+export interface SigningKeys {
+  current(): KeyRing;
+  /** Reloads from the database; a no-op for keys configured in `JWT_PRIVATE_KEYS`. */
+  reload(now: Date): Promise<void>;
+}
+
+export const SIGNING_KEYS_CHANNEL = 'signing_keys_changed';
+
 /**
  * Loads the signing keys: from `JWT_PRIVATE_KEYS` when configured (the first is current), otherwise
- * from the database, generating an Ed25519 key on first start. Keys retired longer ago than an access
- * token lives are left out; younger ones still verify the tokens they signed.
+ * from the database, generating an Ed25519 key on first start.
  */
-export async function loadKeyRing(
+export async function loadSigningKeys(
   em: EntityManager,
   configured: PrivateJwk[] | undefined,
-  options: { now: Date; accessTokenTtlMs: number },
-): Promise<KeyRing> {
-  if (configured) return buildKeyRing(configured as JWK[]);
+  { now, accessTokenTtlMs }: { now: Date; accessTokenTtlMs: number },
+): Promise<SigningKeys> {
+  if (configured) {
+    const ring = await buildKeyRing(configured as JWK[]);
+    return { current: () => ring, reload: async () => {} };
+  }
+  let ring = await buildKeyRing(await readStoredKeys(em.fork(), now, accessTokenTtlMs));
+  return {
+    current: () => ring,
+    async reload(at) {
+      ring = await buildKeyRing(await readStoredKeys(em.fork(), at, accessTokenTtlMs));
+    },
+  };
+}
+
+/**
+ * The stored keys, current first. Keys retired longer ago than an access token lives are left out;
+ * younger ones still verify the tokens they signed.
+ */
+async function readStoredKeys(em: EntityManager, now: Date, accessTokenTtlMs: number): Promise<JWK[]> {
   const keys = await em.transactional(async (tx) => {
     // Instances starting together must agree on one key, so the first one in generates it.
     await tx.execute(`select pg_advisory_xact_lock(hashtext('signing_keys'))`);
-    const retiredSince = new Date(options.now.getTime() - options.accessTokenTtlMs);
+    const retiredSince = new Date(now.getTime() - accessTokenTtlMs);
     const stored = await tx.find(
       SigningKey,
       { $or: [{ retiredAt: null }, { retiredAt: { $gt: retiredSince } }] },
@@ -69,12 +94,28 @@ export async function loadKeyRing(
     );
     if (stored.some((key) => key.retiredAt === null)) return stored;
     const generated = await generateSigningKey();
-    tx.create(SigningKey, { kid: generated.kid!, algorithm: 'EdDSA', privateJwk: generated, createdAt: options.now, retiredAt: null });
+    tx.create(SigningKey, { kid: generated.kid!, algorithm: 'EdDSA', privateJwk: generated, createdAt: now, retiredAt: null });
     return [{ privateJwk: generated, retiredAt: null }, ...stored];
   });
   // The current key is the newest one not retired.
-  const ordered = [...keys.filter((key) => key.retiredAt === null), ...keys.filter((key) => key.retiredAt !== null)];
-  return buildKeyRing(ordered.map((key) => key.privateJwk));
+  return [...keys.filter((key) => key.retiredAt === null), ...keys.filter((key) => key.retiredAt !== null)].map(
+    (key) => key.privateJwk,
+  );
+}
+
+/**
+ * Retires the current key and makes a new one current; every instance reloads on the notification.
+ * Tokens signed with the retired key stay valid until they expire.
+ */
+export async function rotateSigningKeys(em: EntityManager, now: Date): Promise<{ kid: string; retired: string[] }> {
+  return em.transactional(async (tx) => {
+    await tx.execute(`select pg_advisory_xact_lock(hashtext('signing_keys'))`);
+    const retired = await tx.execute<{ kid: string }[]>('update signing_keys set retired_at = ? where retired_at is null returning kid', [now]);
+    const generated = await generateSigningKey();
+    tx.create(SigningKey, { kid: generated.kid!, algorithm: 'EdDSA', privateJwk: generated, createdAt: now, retiredAt: null });
+    await tx.execute(`select pg_notify('${SIGNING_KEYS_CHANNEL}', ?)`, [generated.kid!]);
+    return { kid: generated.kid!, retired: retired.map((row) => row.kid) };
+  });
 }
 
 export async function generateSigningKey(): Promise<JWK> {

@@ -1,6 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { KeyRing } from '../auth/signing-keys.ts';
+import type { SigningKeys } from '../auth/signing-keys.ts';
 
 const READINESS_TIMEOUT_MS = 2000;
 
@@ -24,7 +24,7 @@ async function databaseAnswers(orm: MikroORM): Promise<boolean> {
  * The non-GraphQL endpoints: `/healthz` (the process is up), `/readyz` (it can reach the database,
  * so a load balancer should send traffic) and the public signing keys at `/.well-known/jwks.json`.
  */
-export function useServiceRoutes({ orm, keys }: { orm: MikroORM; keys: KeyRing }): Plugin {
+export function useServiceRoutes({ orm, signingKeys }: { orm: MikroORM; signingKeys: SigningKeys }): Plugin {
   return {
     async onRequest({ url, request, endResponse, fetchAPI }) {
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
@@ -36,7 +36,7 @@ export function useServiceRoutes({ orm, keys }: { orm: MikroORM; keys: KeyRing }
         case '/readyz':
           return (await databaseAnswers(orm)) ? json({ status: 'ready' }) : json({ status: 'database unavailable' }, 503);
         case '/.well-known/jwks.json':
-          return json(keys.jwks, 200, 'public, max-age=300');
+          return json(signingKeys.current().jwks, 200, 'public, max-age=300');
       }
     },
   };

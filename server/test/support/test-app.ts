@@ -24,16 +24,29 @@ export interface TestApp {
   clock: TestClock;
   /** Every log line the app wrote, as JSON text. */
   logs: string[];
+  databaseUrl: string;
+  /** Another instance of the service on the same database and clock, as a second server would be. */
+  createPeer(env?: Record<string, string>): Promise<TestApp>;
   close(): Promise<void>;
 }
 
 /** The real app on a fresh, migrated database of its own; `env` overrides the test defaults. */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', LOG_LEVEL: 'info', ...env, DATABASE_URL: database.url });
-  const orm = await MikroORM.init(ormConfig(database.url));
+  const instance = await startInstance(database.url, env, createTestClock());
+  return {
+    ...instance,
+    async close() {
+      await instance.close();
+      await database.drop();
+    },
+  };
+}
+
+async function startInstance(databaseUrl: string, env: Record<string, string>, clock: TestClock): Promise<TestApp> {
+  const config = loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', LOG_LEVEL: 'info', ...env, DATABASE_URL: databaseUrl });
+  const orm = await MikroORM.init(ormConfig(databaseUrl));
   await migrateDatabase(orm);
-  const clock = createTestClock();
   const logs: string[] = [];
   const logger = createLogger(config.logLevel, { write: (line: string) => void logs.push(line) });
   const app = await createApp({ config, orm, logger, now: clock.now });
@@ -43,9 +56,11 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     config,
     clock,
     logs,
+    databaseUrl,
+    createPeer: (peerEnv = env) => startInstance(databaseUrl, peerEnv, clock),
     async close() {
+      await app.dispose();
       await orm.close();
-      await database.drop();
     },
   };
 }

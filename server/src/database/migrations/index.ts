@@ -1,9 +1,11 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { InitialSchema } from './20261125-initial-schema.ts';
 import { SpentRefreshTokens } from './20261125-spent-refresh-tokens.ts';
+import { RateLimitCounters } from './20261125-rate-limit-counters.ts';
 
 /** Every migration in order; listed explicitly so start-up needs no file globbing. */
 export const migrations: MigrationObject[] = [
   { name: '20261125-initial-schema', class: InitialSchema },
   { name: '20261125-spent-refresh-tokens', class: SpentRefreshTokens },
+  { name: '20261125-rate-limit-counters', class: RateLimitCounters },
 ];
