@@ -23,6 +23,23 @@ const duration = (fallback: string) =>
       return ms;
     });
 
+/** `5/15m`: at most 5 in any 15-minute window; `off` disables the limit. */
+const rateLimit = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx): RateLimitRule | null => {
+      if (text.trim() === 'off') return null;
+      const [count, window] = text.split('/');
+      const limit = Number(count);
+      const windowMs = window === undefined ? undefined : parseDuration(window);
+      if (!Number.isInteger(limit) || limit < 1 || windowMs === undefined || windowMs <= 0) {
+        ctx.addIssue({ code: 'custom', message: `expected a limit like 5/15m (count/duration) or off, got "${text}"` });
+        return z.NEVER;
+      }
+      return { limit, windowMs };
+    });
+
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'expected true or false' })
   .optional()
@@ -80,6 +97,11 @@ const environment = z.object({
   REFRESH_GRACE: duration('10s'),
   REVOCATION_CATCH_UP: duration('5s'),
   CLEANUP_INTERVAL: duration('10m'),
+  LOGIN_LIMIT_ACCOUNT_IP: rateLimit('5/15m'),
+  LOGIN_LIMIT_ACCOUNT: rateLimit('100/1h'),
+  LOGIN_LIMIT_IP: rateLimit('300/1h'),
+  SIGNUP_LIMIT_IP: rateLimit('20/1h'),
+  REFRESH_LIMIT_IP: rateLimit('600/1m'),
   BCRYPT_COST: z.coerce.number().int().min(4).max(31).default(12),
   JWT_PRIVATE_KEYS: jwkSet.optional(),
   TRUST_PROXY: flag,
@@ -88,6 +110,23 @@ const environment = z.object({
 });
 
 export type PrivateJwk = z.infer<typeof privateJwk>;
+
+export interface RateLimitRule {
+  limit: number;
+  windowMs: number;
+}
+
+/** Attempt limits, each `null` when switched off. */
+export interface RateLimits {
+  /** Failed logins of one account from one IP. */
+  loginAccountIp: RateLimitRule | null;
+  /** Failed logins of one account from anywhere, except devices that logged in before. */
+  loginAccount: RateLimitRule | null;
+  /** Failed logins from one IP, whatever the account. */
+  loginIp: RateLimitRule | null;
+  signupIp: RateLimitRule | null;
+  refreshIp: RateLimitRule | null;
+}
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -106,6 +145,7 @@ export interface Config {
   revocationCatchUpMs: number;
   cleanupIntervalMs: number;
   bcryptCost: number;
+  rateLimits: RateLimits;
   /** Unset: keys are generated once and kept in the database. */
   jwtPrivateKeys: PrivateJwk[] | undefined;
   trustProxy: boolean;
@@ -169,6 +209,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     revocationCatchUpMs: env.REVOCATION_CATCH_UP,
     cleanupIntervalMs: env.CLEANUP_INTERVAL,
     bcryptCost: env.BCRYPT_COST,
+    rateLimits: {
+      loginAccountIp: env.LOGIN_LIMIT_ACCOUNT_IP,
+      loginAccount: env.LOGIN_LIMIT_ACCOUNT,
+      loginIp: env.LOGIN_LIMIT_IP,
+      signupIp: env.SIGNUP_LIMIT_IP,
+      refreshIp: env.REFRESH_LIMIT_IP,
+    },
     jwtPrivateKeys: env.JWT_PRIVATE_KEYS,
     trustProxy: env.TRUST_PROXY ?? false,
     introspection: env.GRAPHQL_INTROSPECTION ?? !production,

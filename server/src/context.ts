@@ -5,7 +5,7 @@ import type { Config } from './config.ts';
 import { unauthenticated } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { tokenAudience, verifyAccessToken } from './auth/access-token.ts';
-import { clearSessionCookies, cookieNames, readCookie, writeSessionCookies, type SessionCookies } from './auth/cookies.ts';
+import { clearSessionCookies, cookieNames, readCookie, writeDeviceCookie, writeSessionCookies, type SessionCookies } from './auth/cookies.ts';
 import type { RevocationList } from './auth/revocation-list.ts';
 import type { SigningKeys } from './auth/signing-keys.ts';
 
@@ -44,6 +44,9 @@ export interface GraphQLContext {
   /** The caller's session id when a valid access token came along, without failing otherwise. */
   currentSessionId(): Promise<string | undefined>;
   refreshTokenCookie(): Promise<string | undefined>;
+  deviceTokenCookie(): Promise<string | undefined>;
+  /** Keeps the device token in its own cookie; only the cookie transport calls it. */
+  rememberDevice(device: { token: string; expiresAt: Date }): Promise<void>;
   /** Writes the session cookies; only the cookie transport calls it. */
   setSession(cookies: SessionCookies): Promise<void>;
   clearSession(): Promise<void>;
@@ -117,6 +120,8 @@ export function createContextFactory(deps: AppDependencies) {
       viewer: () => (viewer ??= authenticate()),
       currentSessionId: () => (viewer ??= authenticate()).then((found) => found.sessionId, () => undefined),
       refreshTokenCookie: () => readCookie(cookieStore, names.refresh),
+      deviceTokenCookie: () => readCookie(cookieStore, names.device),
+      rememberDevice: ({ token, expiresAt }) => writeDeviceCookie(cookieStore, token, expiresAt, config.secureCookies),
       setSession: (cookies) => writeSessionCookies(cookieStore, cookies, config.secureCookies),
       clearSession: () => clearSessionCookies(cookieStore, config.secureCookies),
     };

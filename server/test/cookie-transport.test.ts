@@ -21,7 +21,7 @@ describe('cookie transport on a plain-http localhost origin', () => {
     expect(response.data?.signup.refreshToken).toBeNull();
 
     const cookies = response.headers.getSetCookie().map(parseSetCookie);
-    expect(cookies.map((cookie) => cookie.name).sort()).toEqual(['access-token', 'refresh-token']);
+    expect(cookies.map((cookie) => cookie.name).sort()).toEqual(['access-token', 'device', 'refresh-token']);
     for (const cookie of cookies) {
       expect(cookie.attributes.has('httponly')).toBe(true);
       expect(cookie.attributes.get('samesite')).toBe('Lax');
@@ -49,7 +49,7 @@ describe('cookie transport on a plain-http localhost origin', () => {
       jar,
     });
     expect(login.errors).toBeUndefined();
-    expect(jar.names().sort()).toEqual(['access-token', 'refresh-token']);
+    expect(jar.names().sort()).toEqual(['access-token', 'device', 'refresh-token']);
 
     const me = await graphql<{ me: { email: string; name: string } }>(t.app, ME, { jar });
     expect(me.status).toBe(200);
@@ -64,7 +64,8 @@ describe('cookie transport on a plain-http localhost origin', () => {
       expect(new Date(cookie.attributes.get('expires')!).getTime()).toBe(0);
       expect(cookie.attributes.has('httponly')).toBe(true);
     }
-    expect(jar.names()).toEqual([]);
+    // The device cookie stays: it marks this browser as one that logged in here before.
+    expect(jar.names()).toEqual(['device']);
 
     const after = await graphql(t.app, ME, { jar });
     expect(after.status).toBe(401);
@@ -100,7 +101,7 @@ describe('cookie transport on an https origin', () => {
     const jar = createCookieJar();
     const response = await graphql(t.app, SIGNUP, { variables: { input: newAccount() }, jar });
     const cookies = response.headers.getSetCookie().map(parseSetCookie);
-    expect(cookies.map((cookie) => cookie.name).sort()).toEqual(['__Host-access-token', '__Host-refresh-token']);
+    expect(cookies.map((cookie) => cookie.name).sort()).toEqual(['__Host-access-token', '__Host-device', '__Host-refresh-token']);
     for (const cookie of cookies) {
       expect(cookie.attributes.has('secure')).toBe(true);
       expect(cookie.attributes.has('httponly')).toBe(true);

@@ -67,7 +67,7 @@ describe('the app served over a real HTTP port', () => {
     expect(signup.body.errors).toBeUndefined();
     expect(signup.body.data?.signup.accessToken).toBeNull();
     jar.store(signup.response);
-    expect(jar.names().sort()).toEqual(['access-token', 'refresh-token']);
+    expect(jar.names().sort()).toEqual(['access-token', 'device', 'refresh-token']);
 
     const me = await post<{ me: { id: string; email: string; name: string } }>(ME, { headers: { cookie: jar.header() } });
     expect(me.response.status).toBe(200);

@@ -111,7 +111,7 @@ describe('the server entry point as a child process', () => {
     expect(signupBody.data?.signup.user.email).toBe(account.email);
     const jar = createCookieJar();
     jar.store(signup);
-    expect(jar.names().sort()).toEqual(['access-token', 'refresh-token']);
+    expect(jar.names().sort()).toEqual(['access-token', 'device', 'refresh-token']);
 
     const me = await fetch(`${base}/graphql`, {
       method: 'POST',

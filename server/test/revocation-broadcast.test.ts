@@ -131,8 +131,9 @@ describe('the cleanup of expired records', () => {
 
     const sessions = await em.execute<{ id: string }[]>('select id from sessions');
     expect(sessions.map((row) => row.id)).toEqual([live.data!.login.refreshToken!.split('.')[0]]);
-    const counters = await em.execute<{ key: string }[]>('select key from rate_limit_counters');
-    expect(counters.map((row) => row.key)).toEqual(['test:open']);
+    const counters = (await em.execute<{ key: string }[]>('select key from rate_limit_counters')).map((row) => row.key);
+    expect(counters).toContain('test:open');
+    expect(counters).not.toContain('test:closed');
     expect((await graphql(t.app, ME, { token: live.data!.login.accessToken! })).status).toBe(200);
   });
 });

@@ -34,6 +34,15 @@ export function signAccessToken(
     .sign(keys.signing.key);
 }
 
+/** Picks the key a token names; a key verifies only its own algorithm, so a token cannot pick a weaker one. */
+export function verificationKeyOf(keys: KeyRing) {
+  return (header: JWTHeaderParameters) => {
+    const key = header.kid === undefined ? undefined : keys.verification.get(header.kid);
+    if (!key || key.algorithm !== header.alg) throw new errors.JWKSNoMatchingKey();
+    return key.key;
+  };
+}
+
 export type AccessTokenFailure = 'TOKEN_EXPIRED' | 'TOKEN_INVALID';
 
 /**
@@ -48,12 +57,7 @@ export async function verifyAccessToken(
   try {
     const { payload } = await jwtVerify(
       token,
-      (header: JWTHeaderParameters) => {
-        const key = header.kid === undefined ? undefined : keys.verification.get(header.kid);
-        // A key verifies only its own algorithm, so a token cannot pick a weaker one.
-        if (!key || key.algorithm !== header.alg) throw new errors.JWKSNoMatchingKey();
-        return key.key;
-      },
+      verificationKeyOf(keys),
       {
         algorithms: [...ACCESS_TOKEN_ALGORITHMS],
         issuer,

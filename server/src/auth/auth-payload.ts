@@ -2,6 +2,7 @@ import type { GraphQLContext } from '../context.ts';
 import type { User } from '../user/user.entity.ts';
 import { signAccessToken, tokenAudience } from './access-token.ts';
 import { sessionExpiresAt, type IssuedRefreshToken } from './sessions.ts';
+import { signDeviceToken } from './device-token.ts';
 
 export type TokenTransport = 'COOKIE' | 'BEARER';
 
@@ -11,6 +12,7 @@ export interface AuthPayload {
   refreshTokenExpiresAt: Date;
   accessToken: string | null;
   refreshToken: string | null;
+  deviceToken: string | null;
 }
 
 /**
@@ -22,6 +24,7 @@ export async function deliverTokens(
   user: User,
   issued: IssuedRefreshToken,
   transport: TokenTransport,
+  { rememberDevice = false }: { rememberDevice?: boolean } = {},
 ): Promise<AuthPayload> {
   const now = context.now();
   const ttlEnd = new Date(now.getTime() + context.config.accessTokenTtlMs);
@@ -33,8 +36,13 @@ export async function deliverTokens(
     { userId: user.id, sessionId: issued.session.id },
     { ...tokenAudience(context.config.publicOrigin), issuedAt: now, expiresAt: accessTokenExpiresAt },
   );
+  // Logging in marks the device as one that knows this account (see device-token.ts).
+  const device = rememberDevice
+    ? await signDeviceToken(context.signingKeys.current(), user.id, { publicOrigin: context.config.publicOrigin, now })
+    : undefined;
   const payload = { user, accessTokenExpiresAt, refreshTokenExpiresAt: issued.refreshTokenExpiresAt };
-  if (transport === 'BEARER') return { ...payload, accessToken, refreshToken: issued.refreshToken };
+  if (transport === 'BEARER') return { ...payload, accessToken, refreshToken: issued.refreshToken, deviceToken: device?.token ?? null };
   await context.setSession({ accessToken, accessTokenExpiresAt, refreshToken: issued.refreshToken, refreshTokenExpiresAt: issued.refreshTokenExpiresAt });
-  return { ...payload, accessToken: null, refreshToken: null };
+  if (device) await context.rememberDevice(device);
+  return { ...payload, accessToken: null, refreshToken: null, deviceToken: null };
 }

@@ -1,12 +1,15 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
-import { emailTaken, invalidCredentials, unauthenticated } from '../errors.ts';
+import { emailTaken, invalidCredentials, rateLimited, unauthenticated } from '../errors.ts';
 import { User } from '../user/user.entity.ts';
 import { UserRef } from '../user/user.schema.ts';
 import { normalizeEmail, validateEmail, validateName } from '../user/user-input.ts';
 import { deliverTokens, type AuthPayload } from './auth-payload.ts';
 import { hashCost, hashPassword, validatePassword, verifyPassword } from './password.ts';
+import { deviceTokenTrusts } from './device-token.ts';
+import { loginCharges, settleSuccessfulLogin } from './login-limits.ts';
+import { chargeAttempt, type Charge } from './rate-limit.ts';
 import { findSessionByRefreshToken, revokeSessions, rotateRefreshToken, startSession } from './sessions.ts';
 
 const TokenTransport = builder.enumType('TokenTransport', {
@@ -21,6 +24,11 @@ const AuthPayloadRef = builder.objectRef<AuthPayload>('AuthPayload').implement({
     refreshTokenExpiresAt: t.expose('refreshTokenExpiresAt', { type: 'DateTime' }),
     accessToken: t.exposeString('accessToken', { nullable: true, description: 'Only for transport BEARER; null for COOKIE.' }),
     refreshToken: t.exposeString('refreshToken', { nullable: true, description: 'Only for transport BEARER; null for COOKIE.' }),
+    deviceToken: t.exposeString('deviceToken', {
+      nullable: true,
+      description:
+        'Only for transport BEARER, after login or signup: pass it as LoginInput.deviceToken next time, so failed attempts by others cannot lock this device out. Browsers get it as an HttpOnly cookie.',
+    }),
   }),
 });
 
@@ -36,6 +44,7 @@ const LoginInput = builder.inputType('LoginInput', {
   fields: (t) => ({
     email: t.string({ required: true }),
     password: t.string({ required: true }),
+    deviceToken: t.string({ required: false, description: 'The deviceToken of an earlier BEARER login; browsers send a cookie instead.' }),
   }),
 });
 
@@ -47,6 +56,15 @@ function sessionPolicy(context: GraphQLContext) {
 function deviceOf(context: GraphQLContext) {
   return { userAgent: context.userAgent, ip: context.clientIp };
 }
+
+/** Charges an attempt to the given counters or answers RATE_LIMITED (HTTP 429) with the wait. */
+async function chargeOrRefuse(context: GraphQLContext, charges: Charge[]): Promise<void> {
+  const verdict = await chargeAttempt(context.em, charges, context.now());
+  if (!verdict.allowed) throw rateLimited(verdict.retryAfterSeconds);
+}
+
+// Requests whose address is unknown (no socket, no trusted proxy header) share one bucket.
+const ipOf = (context: GraphQLContext) => context.clientIp ?? 'unknown';
 
 builder.mutationField('signup', (t) =>
   t.field({
@@ -61,6 +79,8 @@ builder.mutationField('signup', (t) =>
       const name = validateName(input.name);
       const password = validatePassword('password', input.password);
       const { em } = context;
+      const signupLimit = context.config.rateLimits.signupIp;
+      if (signupLimit) await chargeOrRefuse(context, [{ key: `signup:ip:${ipOf(context)}`, rule: signupLimit }]);
       if ((await em.count(User, { email })) > 0) throw emailTaken();
       const passwordHash = await hashPassword(password, context.config.bcryptCost);
       const user = em.create(User, { email, name, avatarUrl: null, passwordHash });
@@ -72,7 +92,7 @@ builder.mutationField('signup', (t) =>
         if (error instanceof UniqueConstraintViolationException) throw emailTaken();
         throw error;
       }
-      return deliverTokens(context, user, issued, transport ?? 'COOKIE');
+      return deliverTokens(context, user, issued, transport ?? 'COOKIE', { rememberDevice: true });
     },
   }),
 );
@@ -87,14 +107,24 @@ builder.mutationField('login', (t) =>
     },
     resolve: async (_root, { input, transport }, context) => {
       const { em, config } = context;
-      const user = await em.findOne(User, { email: normalizeEmail(input.email) }, { populate: ['passwordHash'] });
+      const email = normalizeEmail(input.email);
+      const user = await em.findOne(User, { email }, { populate: ['passwordHash'] });
+      const deviceToken = transport === 'BEARER' ? (input.deviceToken ?? undefined) : await context.deviceTokenCookie();
+      const trustedDevice = await deviceTokenTrusts(context.signingKeys.current(), deviceToken, user?.id, {
+        publicOrigin: config.publicOrigin,
+        now: context.now(),
+      });
+      // Charged before the password is checked, so while limited even the right password is refused.
+      const charges = loginCharges(config.rateLimits, { email, ip: ipOf(context), trustedDevice });
+      await chargeOrRefuse(context, charges);
       // Unknown emails are checked against a dummy hash, so timing does not tell which emails exist.
       const matches = await verifyPassword(input.password, user?.passwordHash ?? context.dummyPasswordHash);
       if (!user || !matches) throw invalidCredentials();
+      await settleSuccessfulLogin(em, charges);
       if (hashCost(user.passwordHash) < config.bcryptCost) user.passwordHash = await hashPassword(input.password, config.bcryptCost);
       const issued = startSession(em, { userId: user.id, ...deviceOf(context), now: context.now(), policy: sessionPolicy(context) });
       await em.flush();
-      return deliverTokens(context, user, issued, transport ?? 'COOKIE');
+      return deliverTokens(context, user, issued, transport ?? 'COOKIE', { rememberDevice: true });
     },
   }),
 );
@@ -108,6 +138,8 @@ builder.mutationField('refresh', (t) =>
       const fromCookie = args.refreshToken === undefined || args.refreshToken === null;
       const refreshToken = fromCookie ? await context.refreshTokenCookie() : args.refreshToken;
       if (refreshToken === undefined || refreshToken === null) throw unauthenticated('TOKEN_MISSING');
+      const refreshLimit = context.config.rateLimits.refreshIp;
+      if (refreshLimit) await chargeOrRefuse(context, [{ key: `refresh:ip:${ipOf(context)}`, rule: refreshLimit }]);
       const result = await rotateRefreshToken(context.em, refreshToken, { now: context.now(), policy: sessionPolicy(context) });
       if ('failure' in result) {
         if (result.revokedSessionId) context.revocations.add([result.revokedSessionId], context.now());

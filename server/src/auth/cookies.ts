@@ -10,7 +10,7 @@ export interface SessionCookies {
 /** `__Host-` binds a cookie to this exact origin over HTTPS; plain-http localhost cannot carry it. */
 export function cookieNames(secure: boolean) {
   const prefix = secure ? '__Host-' : '';
-  return { access: `${prefix}access-token`, refresh: `${prefix}refresh-token` };
+  return { access: `${prefix}access-token`, refresh: `${prefix}refresh-token`, device: `${prefix}device` };
 }
 
 function attributes(secure: boolean) {
@@ -22,6 +22,11 @@ export async function writeSessionCookies(store: CookieStore, cookies: SessionCo
   const names = cookieNames(secure);
   await store.set({ ...attributes(secure), name: names.access, value: cookies.accessToken, expires: cookies.accessTokenExpiresAt });
   await store.set({ ...attributes(secure), name: names.refresh, value: cookies.refreshToken, expires: cookies.refreshTokenExpiresAt });
+}
+
+/** The device cookie outlives sessions (logout keeps it): it says this browser logged in here before. */
+export async function writeDeviceCookie(store: CookieStore, token: string, expiresAt: Date, secure: boolean): Promise<void> {
+  await store.set({ ...attributes(secure), name: cookieNames(secure).device, value: token, expires: expiresAt });
 }
 
 export async function clearSessionCookies(store: CookieStore, secure: boolean): Promise<void> {
