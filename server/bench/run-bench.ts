@@ -13,6 +13,10 @@
  *   --cpu-prof[=DIR]       BENCH_CPU_PROF           profile the server (`node --cpu-prof`) during `me`;
  *                                                   runs only baseline and me unless --only says otherwise
  *   --json=FILE            BENCH_JSON               also write the figures as JSON
+ *   --server-env=K=V,...   BENCH_SERVER_ENV         extra environment for the server (experiments,
+ *                                                   e.g. UV_THREADPOOL_SIZE=8)
+ *   --node-flags="..."     BENCH_NODE_FLAGS         extra node flags for the measured server (e.g. --trace-gc)
+ *   --server-log=FILE      BENCH_SERVER_LOG         append the measured server's output to FILE
  * DATABASE_URL set: a database of its own is created there and dropped afterwards; unset: a
  * throwaway embedded PostgreSQL in a temporary directory. BCRYPT_COST (default 12) goes to the server.
  */
@@ -52,7 +56,7 @@ function numberOption(flag: string, env: string, fallback: number, { integer = t
   return value;
 }
 
-const known = new Set(['duration', 'bcrypt-cost', 'connections', 'login-connections', 'mixed-connections', 'warmup', 'starts', 'only', 'cpu-prof', 'json', 'help']);
+const known = new Set(['duration', 'bcrypt-cost', 'connections', 'login-connections', 'mixed-connections', 'warmup', 'starts', 'only', 'cpu-prof', 'json', 'server-env', 'node-flags', 'server-log', 'help']);
 for (const arg of process.argv.slice(2)) {
   const name = /^--([a-z-]+)/.exec(arg)?.[1];
   if (!name || !known.has(name)) {
@@ -92,6 +96,18 @@ const options = {
   only,
   cpuProfileDir: cpuProfile ? (cpuProfOption === 'true' || cpuProfOption === '1' ? undefined : cpuProfOption) : null,
   json: option('json', 'BENCH_JSON'),
+  serverEnv: Object.fromEntries(
+    (option('server-env', 'BENCH_SERVER_ENV') ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((pair) => {
+        const separator = pair.indexOf('=');
+        if (separator < 1) throw new Error(`--server-env: expected NAME=value pairs separated by commas, got "${pair}"`);
+        return [pair.slice(0, separator).trim(), pair.slice(separator + 1)];
+      }),
+  ) as Record<string, string>,
+  nodeFlags: (option('node-flags', 'BENCH_NODE_FLAGS') ?? '').split(/\s+/).filter(Boolean),
+  serverLog: option('server-log', 'BENCH_SERVER_LOG'),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -329,6 +345,7 @@ const serverEnv: Record<string, string> = {
   BCRYPT_COST: String(options.bcryptCost),
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
   ...(await generousLimits()),
+  ...options.serverEnv,
 };
 
 console.log(await machine(database));
@@ -366,8 +383,8 @@ try {
   const profileDir = options.cpuProfileDir === null ? undefined : (options.cpuProfileDir ?? (await mkdtemp(join(tmpdir(), 'graphql-auth-profile-'))));
   if (profileDir) await mkdir(profileDir, { recursive: true });
   const profileName = `server-me-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`;
-  const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${profileName}`] : [];
-  server = spawnServer(serverEnv, nodeFlags);
+  const nodeFlags = [...options.nodeFlags, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${profileName}`] : [])];
+  server = spawnServer(serverEnv, nodeFlags, options.serverLog);
   const running = server;
   cleanups.push(async () => void (running.hasExited() || running.child.kill('SIGKILL')));
   await waitUntilReady(server, base, performance.now());

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +30,7 @@ export interface ServerProcess {
 const OUTPUT_LINES_KEPT = 200;
 
 /** Spawns `node [nodeFlags] src/main.ts` with exactly `env` (plus PATH), as an operator would start it. */
-export function spawnServer(env: Record<string, string>, nodeFlags: string[] = []): ServerProcess {
+export function spawnServer(env: Record<string, string>, nodeFlags: string[] = [], logFile?: string): ServerProcess {
   const child = spawn(process.execPath, [...nodeFlags, 'src/main.ts'], {
     cwd: SERVER_DIR,
     env: { PATH: process.env.PATH ?? '', ...env },
@@ -43,6 +44,11 @@ export function spawnServer(env: Record<string, string>, nodeFlags: string[] = [
   };
   child.stdout?.setEncoding('utf8').on('data', keep);
   child.stderr?.setEncoding('utf8').on('data', keep);
+  if (logFile) {
+    const log = createWriteStream(logFile, { flags: 'a' });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+  }
   let done = false;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => {

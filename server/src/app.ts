@@ -2,6 +2,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { useCookies } from '@whatwg-node/server-plugin-cookies';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config.ts';
 import { createContextFactory, type AppDependencies, type GraphQLContext, type ServerContext } from './context.ts';
@@ -15,6 +16,9 @@ import { createErrorMasker } from './http/mask-error.ts';
 import { useRequestId } from './http/request-id.ts';
 import { useServiceRoutes } from './http/service-routes.ts';
 import { useWebApp } from './http/web-app.ts';
+import { graphqlLimits } from './http/graphql-limits.ts';
+import { useOriginCheck } from './http/origin-check.ts';
+import { cookieNames } from './auth/cookies.ts';
 
 export interface AppOptions {
   config: Config;
@@ -58,7 +62,9 @@ export async function createApp({
     context: createContextFactory(deps),
     graphqlEndpoint: '/graphql',
     // GraphiQL needs introspection, so it goes with it.
-    graphiql: config.introspection ? { title: 'GraphQL Auth', credentials: 'same-origin' } : false,
+    graphiql: config.introspection
+      ? { title: 'GraphQL Auth', credentials: 'same-origin', additionalHeaders: { 'x-graphql-yoga-csrf': 'graphiql' } }
+      : false,
     renderGraphiQL,
     landingPage: false,
     // Browsers on other origins may call with cookies only when they are allowed.
@@ -74,6 +80,10 @@ export async function createApp({
       useRequestId(),
       useCookies(),
       useServiceRoutes({ orm, signingKeys }),
+      useOriginCheck({ allowedOrigins: config.allowedOrigins, cookieNames: Object.values(cookieNames(config.secureCookies)) }),
+      // GET requests and form posts need a header a cross-site form cannot set.
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
+      ...graphqlLimits({ maxBodyBytes: config.requestBodyLimitBytes }),
       ...(webAppDir ? [useWebApp(webAppDir, '/graphql')] : []),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       ...plugins,

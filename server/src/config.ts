@@ -102,6 +102,7 @@ const environment = z.object({
   LOGIN_LIMIT_IP: rateLimit('300/1h'),
   SIGNUP_LIMIT_IP: rateLimit('20/1h'),
   REFRESH_LIMIT_IP: rateLimit('600/1m'),
+  REQUEST_BODY_LIMIT: z.coerce.number().int().min(1024).default(65_536),
   BCRYPT_COST: z.coerce.number().int().min(4).max(31).default(12),
   JWT_PRIVATE_KEYS: jwkSet.optional(),
   TRUST_PROXY: flag,
@@ -146,6 +147,8 @@ export interface Config {
   cleanupIntervalMs: number;
   bcryptCost: number;
   rateLimits: RateLimits;
+  /** Largest request body accepted, in bytes. */
+  requestBodyLimitBytes: number;
   /** Unset: keys are generated once and kept in the database. */
   jwtPrivateKeys: PrivateJwk[] | undefined;
   trustProxy: boolean;
@@ -209,6 +212,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     revocationCatchUpMs: env.REVOCATION_CATCH_UP,
     cleanupIntervalMs: env.CLEANUP_INTERVAL,
     bcryptCost: env.BCRYPT_COST,
+    requestBodyLimitBytes: env.REQUEST_BODY_LIMIT,
     rateLimits: {
       loginAccountIp: env.LOGIN_LIMIT_ACCOUNT_IP,
       loginAccount: env.LOGIN_LIMIT_ACCOUNT,
