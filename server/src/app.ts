@@ -19,6 +19,7 @@ import { useWebApp } from './http/web-app.ts';
 import { graphqlLimits } from './http/graphql-limits.ts';
 import { useOriginCheck } from './http/origin-check.ts';
 import { cookieNames } from './auth/cookies.ts';
+import { createMetrics, useMetrics } from './http/metrics.ts';
 
 export interface AppOptions {
   config: Config;
@@ -54,7 +55,8 @@ export async function createApp({
     createDummyHash(config.bcryptCost),
     revocations.load(em, now()),
   ]);
-  const deps: AppDependencies = { config, orm, signingKeys, revocations, logger, now, dummyPasswordHash };
+  const metrics = createMetrics();
+  const deps: AppDependencies = { config, orm, signingKeys, revocations, logger, now, dummyPasswordHash, metrics: metrics.auth };
   const jobs = await startBackgroundJobs(deps);
 
   return createYoga<ServerContext, GraphQLContext>({
@@ -78,6 +80,7 @@ export async function createApp({
     },
     plugins: [
       useRequestId(),
+      useMetrics(metrics, logger, '/graphql'),
       useCookies(),
       useServiceRoutes({ orm, signingKeys }),
       useOriginCheck({ allowedOrigins: config.allowedOrigins, cookieNames: Object.values(cookieNames(config.secureCookies)) }),

@@ -8,6 +8,8 @@ import { tokenAudience, verifyAccessToken } from './auth/access-token.ts';
 import { clearSessionCookies, cookieNames, readCookie, writeDeviceCookie, writeSessionCookies, type SessionCookies } from './auth/cookies.ts';
 import type { RevocationList } from './auth/revocation-list.ts';
 import type { SigningKeys } from './auth/signing-keys.ts';
+import type { RevocationReason } from './auth/sessions.ts';
+import type { AuthMetrics } from './http/metrics.ts';
 
 /** What the app is built from: created once at start-up, shared by every request. */
 export interface AppDependencies {
@@ -20,6 +22,7 @@ export interface AppDependencies {
   now: () => Date;
   /** Checked against when a login names an unknown email, so both cost one bcrypt comparison. */
   dummyPasswordHash: string;
+  metrics: AuthMetrics;
 }
 
 /** The authenticated caller: a user acting through one session. */
@@ -35,6 +38,9 @@ export interface GraphQLContext {
   logger: Logger;
   now: () => Date;
   dummyPasswordHash: string;
+  metrics: AuthMetrics;
+  /** Rejects the ended sessions' access tokens on this instance at once (others hear it via NOTIFY) and counts them. */
+  sessionsEnded(sessionIds: string[], reason: RevocationReason): void;
   /** A unit of work for this request only. */
   em: EntityManager;
   clientIp: string | null;
@@ -76,7 +82,7 @@ function bearerToken(request: Request): AccessTokenSource {
 }
 
 export function createContextFactory(deps: AppDependencies) {
-  const { config, signingKeys, revocations, logger, now, dummyPasswordHash, orm } = deps;
+  const { config, signingKeys, revocations, logger, now, dummyPasswordHash, orm, metrics } = deps;
   const names = cookieNames(config.secureCookies);
   const audience = tokenAudience(config.publicOrigin);
 
@@ -111,6 +117,11 @@ export function createContextFactory(deps: AppDependencies) {
       logger,
       now,
       dummyPasswordHash,
+      metrics,
+      sessionsEnded(sessionIds, reason) {
+        revocations.add(sessionIds, now());
+        metrics.revocations.inc({ reason }, sessionIds.length);
+      },
       get em() {
         em ??= orm.em.fork();
         return em;

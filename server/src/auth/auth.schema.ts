@@ -58,9 +58,11 @@ function deviceOf(context: GraphQLContext) {
 }
 
 /** Charges an attempt to the given counters or answers RATE_LIMITED (HTTP 429) with the wait. */
-async function chargeOrRefuse(context: GraphQLContext, charges: Charge[]): Promise<void> {
+async function chargeOrRefuse(context: GraphQLContext, action: 'login' | 'signup' | 'refresh', charges: Charge[]): Promise<void> {
   const verdict = await chargeAttempt(context.em, charges, context.now());
-  if (!verdict.allowed) throw rateLimited(verdict.retryAfterSeconds);
+  if (verdict.allowed) return;
+  context.metrics.rateLimited.inc({ action });
+  throw rateLimited(verdict.retryAfterSeconds);
 }
 
 // Requests whose address is unknown (no socket, no trusted proxy header) share one bucket.
@@ -80,7 +82,7 @@ builder.mutationField('signup', (t) =>
       const password = validatePassword('password', input.password);
       const { em } = context;
       const signupLimit = context.config.rateLimits.signupIp;
-      if (signupLimit) await chargeOrRefuse(context, [{ key: `signup:ip:${ipOf(context)}`, rule: signupLimit }]);
+      if (signupLimit) await chargeOrRefuse(context, 'signup', [{ key: `signup:ip:${ipOf(context)}`, rule: signupLimit }]);
       if ((await em.count(User, { email })) > 0) throw emailTaken();
       const passwordHash = await hashPassword(password, context.config.bcryptCost);
       const user = em.create(User, { email, name, avatarUrl: null, passwordHash });
@@ -116,10 +118,13 @@ builder.mutationField('login', (t) =>
       });
       // Charged before the password is checked, so while limited even the right password is refused.
       const charges = loginCharges(config.rateLimits, { email, ip: ipOf(context), trustedDevice });
-      await chargeOrRefuse(context, charges);
+      await chargeOrRefuse(context, 'login', charges);
       // Unknown emails are checked against a dummy hash, so timing does not tell which emails exist.
       const matches = await verifyPassword(input.password, user?.passwordHash ?? context.dummyPasswordHash);
-      if (!user || !matches) throw invalidCredentials();
+      if (!user || !matches) {
+        context.metrics.loginFailures.inc();
+        throw invalidCredentials();
+      }
       await settleSuccessfulLogin(em, charges);
       if (hashCost(user.passwordHash) < config.bcryptCost) user.passwordHash = await hashPassword(input.password, config.bcryptCost);
       const issued = startSession(em, { userId: user.id, ...deviceOf(context), now: context.now(), policy: sessionPolicy(context) });
@@ -139,10 +144,14 @@ builder.mutationField('refresh', (t) =>
       const refreshToken = fromCookie ? await context.refreshTokenCookie() : args.refreshToken;
       if (refreshToken === undefined || refreshToken === null) throw unauthenticated('TOKEN_MISSING');
       const refreshLimit = context.config.rateLimits.refreshIp;
-      if (refreshLimit) await chargeOrRefuse(context, [{ key: `refresh:ip:${ipOf(context)}`, rule: refreshLimit }]);
+      if (refreshLimit) await chargeOrRefuse(context, 'refresh', [{ key: `refresh:ip:${ipOf(context)}`, rule: refreshLimit }]);
       const result = await rotateRefreshToken(context.em, refreshToken, { now: context.now(), policy: sessionPolicy(context) });
+      context.metrics.refreshes.inc({ result: 'failure' in result ? result.failure : 'ok' });
       if ('failure' in result) {
-        if (result.revokedSessionId) context.revocations.add([result.revokedSessionId], context.now());
+        if (result.revokedSessionId) {
+          context.sessionsEnded([result.revokedSessionId], 'refresh_token_reused');
+          context.metrics.reuseDetections.inc();
+        }
         // A dead refresh cookie is dropped so the browser stops offering it.
         if (fromCookie) await context.clearSession();
         throw unauthenticated(result.failure);
@@ -169,7 +178,7 @@ builder.mutationField('logout', (t) =>
       if (target) {
         const now = context.now();
         const revoked = await revokeSessions(context.em, { ...target, reason: 'logout', now });
-        context.revocations.add(revoked, now);
+        context.sessionsEnded(revoked, 'logout');
       }
       await context.clearSession();
       return true;

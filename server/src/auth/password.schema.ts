@@ -28,7 +28,7 @@ builder.mutationField('changePassword', (t) =>
         // Whoever knew the old password may hold a session: end every one but this.
         return revokeSessions(tx, { userId: user.id, exceptSessionId: viewer.sessionId, reason: 'password_changed', now });
       });
-      context.revocations.add(revoked, now);
+      context.sessionsEnded(revoked, 'password_changed');
       return true;
     },
   }),

@@ -51,7 +51,7 @@ builder.mutationField('logoutAll', (t) =>
         reason: 'logout_all',
         now,
       });
-      context.revocations.add(revoked, now);
+      context.sessionsEnded(revoked, 'logout_all');
       if (!exceptCurrent) await context.clearSession();
       return revoked.length;
     },
@@ -70,7 +70,7 @@ builder.mutationField('revokeSession', (t) =>
       if (!session || session.user.id !== viewer.userId) throw forbidden('You can only end your own sessions.');
       const now = context.now();
       const revoked = await revokeSessions(context.em, { userId: viewer.userId, sessionId: id, reason: 'revoked', now });
-      context.revocations.add(revoked, now);
+      context.sessionsEnded(revoked, 'revoked');
       if (id === viewer.sessionId) await context.clearSession();
       return true;
     },

@@ -31,9 +31,12 @@ export interface TestApp {
 }
 
 /** The real app on a fresh, migrated database of its own; `env` overrides the test defaults. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  { connectVia }: { connectVia?: (databaseUrl: string) => string } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
-  const instance = await startInstance(database.url, env, createTestClock());
+  const instance = await startInstance(connectVia ? connectVia(database.url) : database.url, env, createTestClock());
   return {
     ...instance,
     async close() {

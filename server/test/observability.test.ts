@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { createTestApp, type TestApp } from './support/test-app.ts';
+import { createCookieJar, graphql } from './support/graphql-request.ts';
+import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.ts';
+import { LOGIN, LOGOUT, ME, newAccount, REFRESH, SIGNUP, type AuthPayloadData } from './support/operations.ts';
+
+type Tokens = AuthPayloadData & { accessToken: string; refreshToken: string };
+
+describe('logs', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ LOG_LEVEL: 'trace' });
+  });
+  afterAll(() => t.close());
+
+  it('carry a request id and never a token, password or cookie value, even at trace level', async () => {
+    const account = newAccount({ password: 'a very secret passphrase 42' });
+    const jar = createCookieJar();
+    await graphql(t.app, SIGNUP, { variables: { input: account }, jar });
+    const bearer = await graphql<{ login: Tokens }>(t.app, LOGIN, {
+      variables: { input: { email: account.email, password: account.password }, transport: 'BEARER' },
+    });
+    await graphql(t.app, LOGIN, { variables: { input: { email: account.email, password: 'wrong guess 1234' } } });
+    const refreshed = await graphql<{ refresh: Tokens }>(t.app, REFRESH, { variables: { refreshToken: bearer.data!.login.refreshToken } });
+    await graphql(t.app, ME, { jar });
+    await graphql(t.app, ME, { token: 'not.a.token' });
+    await graphql(t.app, LOGOUT, { jar });
+
+    const secrets = [
+      account.password,
+      'wrong guess 1234',
+      bearer.data!.login.accessToken,
+      bearer.data!.login.refreshToken,
+      refreshed.data!.refresh.accessToken,
+      refreshed.data!.refresh.refreshToken,
+      ...jar.names().map((name) => jar.get(name)!),
+    ];
+    const logs = t.logs.join('');
+    expect(t.logs.length).toBeGreaterThan(5);
+    for (const secret of secrets) {
+      expect(logs).not.toContain(secret);
+      // The secret half of a refresh token on its own must not appear either.
+      expect(logs).not.toContain(secret.split('.').at(-1));
+    }
+    const requestLines = t.logs.map((line) => JSON.parse(line) as { msg: string; requestId?: string }).filter((line) => line.msg === 'request');
+    expect(requestLines.length).toBeGreaterThanOrEqual(7);
+    for (const line of requestLines) expect(line.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('metrics', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  const metricValue = (text: string, name: string, labels = '') => {
+    const line = text.split('\n').find((candidate) => candidate.startsWith(`${name}${labels ? `{${labels}}` : ''} `));
+    return line === undefined ? 0 : Number(line.split(' ').at(-1));
+  };
+
+  it('exposes request counts, latency by operation and the auth events in Prometheus format', async () => {
+    const account = newAccount();
+    const signup = await graphql<{ signup: Tokens }>(t.app, SIGNUP, { variables: { input: account, transport: 'BEARER' } });
+    await graphql(t.app, LOGIN, { variables: { input: { email: account.email, password: 'wrong guess 1234' } } });
+    const rotated = await graphql<{ refresh: Tokens }>(t.app, REFRESH, { variables: { refreshToken: signup.data!.signup.refreshToken } });
+    t.clock.advance(t.config.refreshGraceMs + 1000);
+    await graphql(t.app, REFRESH, { variables: { refreshToken: signup.data!.signup.refreshToken } });
+    await graphql(t.app, ME, { token: rotated.data!.refresh.accessToken });
+
+    const response = await t.app.fetch('http://localhost:4000/metrics');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await response.text();
+    expect(metricValue(text, 'http_requests_total', 'route="graphql",status="200"')).toBeGreaterThanOrEqual(3);
+    expect(metricValue(text, 'http_requests_total', 'route="graphql",status="401"')).toBeGreaterThanOrEqual(2);
+    expect(metricValue(text, 'graphql_operation_duration_seconds_count', 'operation="mutation:login"')).toBe(1);
+    expect(metricValue(text, 'graphql_operation_duration_seconds_count', 'operation="query:me"')).toBe(1);
+    expect(metricValue(text, 'auth_login_failures_total')).toBe(1);
+    expect(metricValue(text, 'auth_refreshes_total', 'result="ok"')).toBe(1);
+    expect(metricValue(text, 'auth_refreshes_total', 'result="REFRESH_TOKEN_REUSED"')).toBe(1);
+    expect(metricValue(text, 'auth_refresh_token_reuse_total')).toBe(1);
+    expect(metricValue(text, 'auth_sessions_revoked_total', 'reason="refresh_token_reused"')).toBe(1);
+    expect(text).toContain('process_resident_memory_bytes');
+  });
+});
+
+describe('a database outage', () => {
+  let t: TestApp;
+  let proxy: TcpProxy;
+  beforeAll(async () => {
+    const admin = new URL(inject('postgresAdminUrl'));
+    proxy = await startTcpProxy({ host: admin.hostname, port: Number(admin.port || 5432) });
+    t = await createTestApp({}, {
+      connectVia: (url) => {
+        const proxied = new URL(url);
+        proxied.hostname = '127.0.0.1';
+        proxied.port = String(proxy.port);
+        return proxied.toString();
+      },
+    });
+  });
+  afterAll(async () => {
+    proxy.restore();
+    await t.close();
+    await proxy.close();
+  });
+
+  it('makes /readyz fail while /healthz stays up, answers requests within 3 s with SERVICE_UNAVAILABLE, and recovers', async () => {
+    const signup = await graphql<{ signup: Tokens }>(t.app, SIGNUP, { variables: { input: newAccount(), transport: 'BEARER' } });
+    const token = signup.data!.signup.accessToken;
+    expect((await t.app.fetch('http://localhost:4000/readyz')).status).toBe(200);
+
+    proxy.cut();
+    const readyStarted = performance.now();
+    expect((await t.app.fetch('http://localhost:4000/readyz')).status).toBe(503);
+    expect(performance.now() - readyStarted).toBeLessThan(3000);
+    expect((await t.app.fetch('http://localhost:4000/healthz')).status).toBe(200);
+
+    const started = performance.now();
+    const me = await graphql(t.app, ME, { token });
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(me.status).toBe(503);
+    expect(me.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    expect(me.errors?.[0]?.extensions?.reason).toBeUndefined();
+    expect(me.text).not.toMatch(/select|sessions|users|ECONN|timeout exceeded/i);
+
+    proxy.restore();
+    let ready = 503;
+    for (let tries = 0; tries < 50 && ready !== 200; tries++) {
+      ready = (await t.app.fetch('http://localhost:4000/readyz')).status;
+      if (ready !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(ready).toBe(200);
+    expect((await graphql(t.app, ME, { token })).status).toBe(200);
+  });
+});
