@@ -56,7 +56,8 @@ export async function createApp({
     revocations.load(em, now()),
   ]);
   const metrics = createMetrics();
-  const deps: AppDependencies = { config, orm, signingKeys, revocations, logger, now, dummyPasswordHash, metrics: metrics.auth };
+  const pool = await orm.driver.getConnection().getNativeClient();
+  const deps: AppDependencies = { config, orm, pool, signingKeys, revocations, logger, now, dummyPasswordHash, metrics: metrics.auth };
   const jobs = await startBackgroundJobs(deps);
 
   return createYoga<ServerContext, GraphQLContext>({

@@ -1,10 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 import type { CookieStore } from '@whatwg-node/cookie-store';
 import type { Config } from './config.ts';
 import { unauthenticated } from './errors.ts';
 import type { Logger } from './logger.ts';
-import { tokenAudience, verifyAccessToken } from './auth/access-token.ts';
+import { tokenAudience } from './auth/access-token.ts';
+import { createVerifiedTokenCache } from './auth/verified-token-cache.ts';
 import { clearSessionCookies, cookieNames, readCookie, writeDeviceCookie, writeSessionCookies, type SessionCookies } from './auth/cookies.ts';
 import type { RevocationList } from './auth/revocation-list.ts';
 import type { SigningKeys } from './auth/signing-keys.ts';
@@ -15,6 +17,8 @@ import type { AuthMetrics } from './http/metrics.ts';
 export interface AppDependencies {
   config: Config;
   orm: MikroORM;
+  /** The ORM's own connection pool, for the few hot reads that need no unit of work. */
+  pool: pg.Pool;
   signingKeys: SigningKeys;
   revocations: RevocationList;
   logger: Logger;
@@ -43,6 +47,7 @@ export interface GraphQLContext {
   sessionsEnded(sessionIds: string[], reason: RevocationReason): void;
   /** A unit of work for this request only. */
   em: EntityManager;
+  pool: pg.Pool;
   clientIp: string | null;
   userAgent: string | null;
   /** The caller, or an `UNAUTHENTICATED` error with the reason a client acts on. */
@@ -82,9 +87,10 @@ function bearerToken(request: Request): AccessTokenSource {
 }
 
 export function createContextFactory(deps: AppDependencies) {
-  const { config, signingKeys, revocations, logger, now, dummyPasswordHash, orm, metrics } = deps;
+  const { config, signingKeys, revocations, logger, now, dummyPasswordHash, orm, metrics, pool } = deps;
   const names = cookieNames(config.secureCookies);
   const audience = tokenAudience(config.publicOrigin);
+  const verifyAccessToken = createVerifiedTokenCache();
 
   return ({ request, req }: { request: Request & { cookieStore?: CookieStore } } & ServerContext): GraphQLContext => {
     const cookieStore = request.cookieStore;
@@ -118,6 +124,7 @@ export function createContextFactory(deps: AppDependencies) {
       now,
       dummyPasswordHash,
       metrics,
+      pool,
       sessionsEnded(sessionIds, reason) {
         revocations.add(sessionIds, now());
         metrics.revocations.inc({ reason }, sessionIds.length);

@@ -2,9 +2,10 @@ import { builder } from '../builder.ts';
 import { unauthenticated } from '../errors.ts';
 import type { GraphQLContext } from '../context.ts';
 import { User } from './user.entity.ts';
+import { findUserProfile, type UserProfile } from './user-profile.ts';
 import { validateAvatarUrl, validateName } from './user-input.ts';
 
-export const UserRef = builder.objectRef<User>('User').implement({
+export const UserRef = builder.objectRef<UserProfile>('User').implement({
   fields: (t) => ({
     id: t.exposeID('id'),
     email: t.exposeString('email'),
@@ -26,7 +27,12 @@ builder.queryField('me', (t) =>
   t.field({
     type: UserRef,
     description: 'The signed-in user.',
-    resolve: (_root, _args, context) => loadViewerUser(context),
+    resolve: async (_root, _args, context) => {
+      const { userId } = await context.viewer();
+      const profile = await findUserProfile(context.pool, userId);
+      if (!profile) throw unauthenticated('SESSION_REVOKED');
+      return profile;
+    },
   }),
 );
 
