@@ -85,6 +85,7 @@ const environment = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().min(1).default('127.0.0.1'),
   EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(1024).max(65535).refine((port) => port !== 5432, 'must not be 5432, which a system PostgreSQL may hold').default(54329),
+  EMBEDDED_POSTGRES_DIR: z.string().min(1).optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// connection string')
@@ -136,6 +137,8 @@ export interface Config {
   /** Unset: the server runs an embedded PostgreSQL in `.data/postgres`. */
   databaseUrl: string | undefined;
   embeddedPostgresPort: number;
+  /** Unset: `.data/postgres` at the repository root. */
+  embeddedPostgresDir: string | undefined;
   publicOrigin: string;
   allowedOrigins: string[];
   accessTokenTtlMs: number;
@@ -203,6 +206,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     host: env.HOST,
     databaseUrl: env.DATABASE_URL,
     embeddedPostgresPort: env.EMBEDDED_POSTGRES_PORT,
+    embeddedPostgresDir: env.EMBEDDED_POSTGRES_DIR,
     publicOrigin,
     allowedOrigins,
     accessTokenTtlMs: env.ACCESS_TOKEN_TTL,

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { EmbeddedPostgresError } from './database/embedded-postgres.ts';
-import { EMBEDDED_DATA_DIR, openDatabase } from './database/open-database.ts';
+import { openDatabase } from './database/open-database.ts';
 import { createLogger } from './logger.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -13,7 +13,6 @@ async function start() {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, (message) => logger.info(message.replace(/\x1b\[[0-9;]*m/g, '')));
-  if (database.embedded) logger.info({ dataDir: EMBEDDED_DATA_DIR, port: config.embeddedPostgresPort }, 'embedded PostgreSQL started');
   const yoga = await createApp({ config, orm: database.orm, logger, webAppDir: WEB_APP_DIR });
   const server = createServer(yoga);
   server.listen(config.port, config.host, () => {

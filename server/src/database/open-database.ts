@@ -5,7 +5,7 @@ import { ormConfig } from '../mikro-orm.config.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
 import { migrateDatabase } from './migrate.ts';
 
-export const EMBEDDED_DATA_DIR = fileURLToPath(new URL('../../../.data/postgres', import.meta.url));
+const EMBEDDED_DATA_DIR = fileURLToPath(new URL('../../../.data/postgres', import.meta.url));
 
 export interface OpenDatabase {
   orm: MikroORM;
@@ -19,9 +19,11 @@ export interface OpenDatabase {
  * and brings the schema up to date.
  */
 export async function openDatabase(config: Config, log?: (message: string) => void): Promise<OpenDatabase> {
+  const dataDir = config.embeddedPostgresDir ?? EMBEDDED_DATA_DIR;
   const embedded = config.databaseUrl
     ? undefined
-    : await startEmbeddedPostgres({ dataDir: EMBEDDED_DATA_DIR, port: config.embeddedPostgresPort, persistent: true });
+    : await startEmbeddedPostgres({ dataDir, port: config.embeddedPostgresPort, persistent: true });
+  if (embedded) log?.(`embedded PostgreSQL started in ${dataDir} on 127.0.0.1:${config.embeddedPostgresPort}`);
   try {
     const orm = await MikroORM.init(ormConfig(config.databaseUrl ?? embedded!.url('auth'), log));
     await migrateDatabase(orm);
