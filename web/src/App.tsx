@@ -1,5 +1,6 @@
-import { useState, type FormEvent } from 'react';
+import { useState, useSyncExternalStore, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
+import { auth } from './client.ts';
 import { graphql } from './gql';
 
 const MeQuery = graphql(`
@@ -20,13 +21,9 @@ const LoginMutation = graphql(`
         email
         name
       }
+      accessTokenExpiresAt
+      refreshTokenExpiresAt
     }
-  }
-`);
-
-const LogoutMutation = graphql(`
-  mutation AppLogout {
-    logout
   }
 `);
 
@@ -34,23 +31,31 @@ const LogoutMutation = graphql(`
 export function App() {
   const [me, refetchMe] = useQuery({ query: MeQuery, requestPolicy: 'network-only' });
   const [login, runLogin] = useMutation(LoginMutation);
-  const [, runLogout] = useMutation(LogoutMutation);
+  const session = useSyncExternalStore(auth.subscribe, auth.getState);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const result = await runLogin({ input: { email, password } });
-    if (!result.error) refetchMe({ requestPolicy: 'network-only' });
+    if (!result.data) return;
+    await auth.setSession(result.data.login);
+    refetchMe({ requestPolicy: 'network-only' });
+  };
+
+  const logout = async () => {
+    await auth.logout();
+    refetchMe({ requestPolicy: 'network-only' });
   };
 
   if (me.fetching) return <main>Loading…</main>;
-  if (me.data) {
+  // The auth exchange reports a session that ended (logout elsewhere, a failed refresh) at once.
+  if (me.data && session.status !== 'logged-out') {
     return (
       <main>
         <h1>Hello, {me.data.me.name}</h1>
         <p>Signed in as {me.data.me.email}.</p>
-        <button onClick={() => runLogout({}).then(() => refetchMe({ requestPolicy: 'network-only' }))}>Log out</button>
+        <button onClick={logout}>Log out</button>
       </main>
     );
   }

@@ -1,11 +1,13 @@
-import { Client, cacheExchange, fetchExchange } from 'urql';
+import { createAuthClient, webTokenStorage } from './auth/index.ts';
 
 /**
- * The app's GraphQL client. Tokens travel as HttpOnly cookies, so the page never touches them;
- * the CSRF header marks every request (including GET queries) as coming from this app.
+ * The app's GraphQL client and its session. Tokens travel as HttpOnly cookies, so the page never
+ * touches them; the auth exchange refreshes them (once, for every tab) and sends the CSRF header
+ * on every request, GET queries included. Only expiry times and the user go to localStorage, so a
+ * reload still refreshes before the access token expires.
  */
-export const client = new Client({
+export const { client, auth } = createAuthClient({
   url: '/graphql',
-  exchanges: [cacheExchange, fetchExchange],
-  fetchOptions: () => ({ credentials: 'same-origin', headers: { 'x-graphql-yoga-csrf': '1' } }),
+  transport: 'cookie',
+  ...(typeof localStorage === 'object' ? { storage: webTokenStorage(localStorage) } : {}),
 });

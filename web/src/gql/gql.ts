@@ -15,13 +15,15 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  query AppMe {\n    me {\n      id\n      email\n      name\n    }\n  }\n": typeof types.AppMeDocument,
-    "\n  mutation AppLogin($input: LoginInput!) {\n    login(input: $input) {\n      user {\n        id\n        email\n        name\n      }\n    }\n  }\n": typeof types.AppLoginDocument,
-    "\n  mutation AppLogout {\n    logout\n  }\n": typeof types.AppLogoutDocument,
+    "\n  mutation AppLogin($input: LoginInput!) {\n    login(input: $input) {\n      user {\n        id\n        email\n        name\n      }\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n": typeof types.AppLoginDocument,
+    "\n  mutation AuthRefresh($refreshToken: String) {\n    refresh(refreshToken: $refreshToken) {\n      user {\n        id\n        email\n        name\n      }\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n      accessToken\n      refreshToken\n    }\n  }\n": typeof types.AuthRefreshDocument,
+    "\n  mutation AuthLogout($refreshToken: String) {\n    logout(refreshToken: $refreshToken)\n  }\n": typeof types.AuthLogoutDocument,
 };
 const documents: Documents = {
     "\n  query AppMe {\n    me {\n      id\n      email\n      name\n    }\n  }\n": types.AppMeDocument,
-    "\n  mutation AppLogin($input: LoginInput!) {\n    login(input: $input) {\n      user {\n        id\n        email\n        name\n      }\n    }\n  }\n": types.AppLoginDocument,
-    "\n  mutation AppLogout {\n    logout\n  }\n": types.AppLogoutDocument,
+    "\n  mutation AppLogin($input: LoginInput!) {\n    login(input: $input) {\n      user {\n        id\n        email\n        name\n      }\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n": types.AppLoginDocument,
+    "\n  mutation AuthRefresh($refreshToken: String) {\n    refresh(refreshToken: $refreshToken) {\n      user {\n        id\n        email\n        name\n      }\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n      accessToken\n      refreshToken\n    }\n  }\n": types.AuthRefreshDocument,
+    "\n  mutation AuthLogout($refreshToken: String) {\n    logout(refreshToken: $refreshToken)\n  }\n": types.AuthLogoutDocument,
 };
 
 /**
@@ -45,11 +47,15 @@ export function graphql(source: "\n  query AppMe {\n    me {\n      id\n      em
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation AppLogin($input: LoginInput!) {\n    login(input: $input) {\n      user {\n        id\n        email\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation AppLogin($input: LoginInput!) {\n    login(input: $input) {\n      user {\n        id\n        email\n        name\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation AppLogin($input: LoginInput!) {\n    login(input: $input) {\n      user {\n        id\n        email\n        name\n      }\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n"): (typeof documents)["\n  mutation AppLogin($input: LoginInput!) {\n    login(input: $input) {\n      user {\n        id\n        email\n        name\n      }\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation AppLogout {\n    logout\n  }\n"): (typeof documents)["\n  mutation AppLogout {\n    logout\n  }\n"];
+export function graphql(source: "\n  mutation AuthRefresh($refreshToken: String) {\n    refresh(refreshToken: $refreshToken) {\n      user {\n        id\n        email\n        name\n      }\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n      accessToken\n      refreshToken\n    }\n  }\n"): (typeof documents)["\n  mutation AuthRefresh($refreshToken: String) {\n    refresh(refreshToken: $refreshToken) {\n      user {\n        id\n        email\n        name\n      }\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n      accessToken\n      refreshToken\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AuthLogout($refreshToken: String) {\n    logout(refreshToken: $refreshToken)\n  }\n"): (typeof documents)["\n  mutation AuthLogout($refreshToken: String) {\n    logout(refreshToken: $refreshToken)\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -1,0 +1,233 @@
+import { composeExchanges, mapExchange, type Client, type Exchange, type Operation } from '@urql/core';
+import { authExchange, type AuthConfig, type AuthUtilities } from '@urql/exchange-auth';
+import { createAuthStore, type AuthState } from './auth-state.ts';
+import { disposedError, loggedOutError, refreshFailure, refreshFailureCause, TOKEN_EXPIRED, unauthenticatedReason } from './auth-errors.ts';
+import { LogoutMutation, RefreshMutation, type AuthPayloadInput } from './documents.ts';
+import { generationOf, isOwnRefresh, isSessionMutation, withAuth } from './operation-context.ts';
+import { createSessionRefresher } from './session-refresher.ts';
+import { createSessionSync, sessionFromPayload, type TokenTransport } from './session-sync.ts';
+import { defaultTabCoordinator, type TabCoordinator } from './tab-coordinator.ts';
+import { memoryTokenStorage, type TokenStorage } from './token-storage.ts';
+import { uniqueMutationKeysExchange } from './unique-mutation-keys.ts';
+
+/** The session handle of an auth exchange: what the app reads and tells it. */
+export interface Auth {
+  readonly transport: TokenTransport;
+  /** The current state; the same object until something changes. */
+  getState(): AuthState;
+  /** Resolves once the stored session (if any) was loaded: a program can then tell whether it must log in. */
+  ready(): Promise<AuthState>;
+  /** Calls `listener` on every change (login, refresh, logout, here or in another tab). Returns the unsubscribe function. */
+  subscribe(listener: (state: AuthState) => void): () => void;
+  /**
+   * Adopts the session a `login` or `signup` returned. Select `accessTokenExpiresAt` (and with
+   * bearer transport `accessToken` and `refreshToken`) in those mutations. Rejects with a
+   * `TypeError` when the payload does not fit the transport.
+   */
+  setSession(payload: AuthPayloadInput): Promise<void>;
+  /**
+   * Ends the session on the server (`logout`, with the refresh token under bearer transport) and
+   * moves the client to `logged-out`, whatever the server answered. Resolves to whether the
+   * server confirmed.
+   */
+  logout(): Promise<boolean>;
+  /**
+   * Tears the client down: from now on no operation reaches the network (waiting ones included:
+   * they are not replayed but answered with an error), no refresh starts, tab messages stop.
+   */
+  dispose(): void;
+}
+
+export interface AuthRefreshOptions {
+  /** `cookie` for browsers (HttpOnly cookies), `bearer` for other programs (`Authorization` header). */
+  transport: TokenTransport;
+  /** Where the session survives restarts; memory by default. See {@link webTokenStorage}. */
+  storage?: TokenStorage;
+  /** Tab coordination; by default Web Locks + BroadcastChannel in browsers with cookie transport, none otherwise. */
+  coordinator?: TabCoordinator;
+  /** The clock that decides when to refresh before expiry; tests pass one they can move. */
+  now?: () => Date;
+  /** Refresh this long before `accessTokenExpiresAt` (at most half the token's life). Default 30 s. */
+  refreshMarginMs?: number;
+  /** After a refresh failed for a reason other than authentication, wait this long before another. Default 5 s. */
+  retryDelayMs?: number;
+  /** Header sent on every request (GET queries too) for the server's CSRF prevention; `false` sends none. */
+  csrfHeader?: string | false;
+  /**
+   * Fetch `credentials`. Default: with cookie transport `same-origin` when the API is on the page's
+   * origin and `include` when it is on another; with bearer transport `omit`.
+   */
+  credentials?: RequestCredentials;
+}
+
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+const refuseRequest: typeof fetch = () => Promise.reject(new Error('This auth client was disposed.'));
+
+function cookieCredentials(url: string): RequestCredentials {
+  if (typeof location !== 'object' || location === null) return 'include';
+  return new URL(url, location.href).origin === location.origin ? 'same-origin' : 'include';
+}
+
+/** Replaces the stand-in error of operations that waited for a failed refresh with the refresh's own error. */
+const refreshFailureResultsExchange = mapExchange({
+  onResult(result) {
+    const cause = refreshFailureCause(result.error);
+    return cause ? { ...result, error: cause } : result;
+  },
+});
+
+/**
+ * An urql exchange that authenticates operations and refreshes the session once, however many
+ * operations fail with `UNAUTHENTICATED`/`TOKEN_EXPIRED` together, then replays each of them once.
+ * Built on `@urql/exchange-auth`, closing its gaps:
+ *
+ * - every operation carries the auth generation it was sent with; a `TOKEN_EXPIRED` for an older
+ *   generation (a late 401, or a refresh in another tab) is replayed without another refresh;
+ * - identical mutations failing together are all replayed (each gets its own queue key);
+ * - only `TOKEN_EXPIRED` triggers a refresh, never an error of `refresh` itself, never while logged
+ *   out, and after a transient refresh failure only once {@link AuthRefreshOptions.retryDelayMs} passed;
+ * - a failed refresh fails every waiting operation once, with the refresh's error;
+ * - every request carries the CSRF header, and `Authorization: Bearer` under bearer transport.
+ *
+ * Place it after `cacheExchange` and before `fetchExchange`, in one `Client` only:
+ *
+ * @example
+ * ```ts
+ * const { exchange, auth } = authRefreshExchange({ transport: 'bearer' });
+ * const client = new Client({ url, exchanges: [cacheExchange, exchange, fetchExchange] });
+ * const { data } = await client.mutation(Login, { input, transport: 'BEARER' }).toPromise();
+ * if (data) await auth.setSession(data.login);
+ * ```
+ */
+export function authRefreshExchange(options: AuthRefreshOptions): { exchange: Exchange; auth: Auth } {
+  const {
+    transport,
+    storage = memoryTokenStorage(),
+    now = () => new Date(),
+    refreshMarginMs = 30_000,
+    retryDelayMs = 5_000,
+    csrfHeader = 'x-graphql-yoga-csrf',
+  } = options;
+  const coordinator = options.coordinator ?? defaultTabCoordinator(transport);
+  const store = createAuthStore({ now, refreshMarginMs });
+  const sync = createSessionSync({ transport, store, storage, coordinator });
+  let client: Client | undefined;
+  let disposed = false;
+  /** The generation a refresh was asked for since the last `refreshAuth`; undefined: only replay. */
+  let refreshFor: number | undefined;
+
+  const stopListening = coordinator.subscribe((message) => {
+    if (!disposed) sync.receive(message);
+  });
+  void sync.restore();
+
+  const credentialsFor = (operation: Operation): RequestCredentials =>
+    options.credentials ?? (transport === 'bearer' ? 'omit' : cookieCredentials(operation.context.url));
+
+  const addAuthToOperation = (operation: Operation): Operation => {
+    const headers: Record<string, string | null> = {};
+    if (csrfHeader) headers[csrfHeader] = '1';
+    if (transport === 'bearer') {
+      const accessToken = store.session?.accessToken;
+      headers.authorization = accessToken && !isOwnRefresh(operation) ? `Bearer ${accessToken}` : null;
+    }
+    return withAuth(operation, {
+      generation: store.state.generation,
+      headers,
+      credentials: credentialsFor(operation),
+      ...(disposed ? { fetch: refuseRequest } : {}),
+    });
+  };
+
+  const init = async (utils: AuthUtilities): Promise<AuthConfig> => {
+    await sync.restore();
+    const refresher = createSessionRefresher({
+      transport,
+      store,
+      sync,
+      coordinator,
+      now,
+      retryDelayMs,
+      sendRefresh: (variables) => utils.mutate(RefreshMutation, variables, { requestPolicy: 'network-only', authRefresh: true }),
+    });
+
+    return {
+      addAuthToOperation,
+
+      willAuthError(operation) {
+        if (disposed || isSessionMutation(operation) || !store.dueForRefresh() || refresher.backingOff()) return false;
+        refreshFor = store.state.generation;
+        return true;
+      },
+
+      didAuthError(error, operation) {
+        if (disposed || isOwnRefresh(operation) || isSessionMutation(operation)) return false;
+        const reason = unauthenticatedReason(error);
+        if (reason === undefined) return false;
+        const { generation, status } = store.state;
+        const sentWith = generationOf(operation) ?? generation;
+        if (reason !== TOKEN_EXPIRED) {
+          // The server says this session is gone (revoked, missing, invalid): no refresh, logged out.
+          if (sentWith === generation && status !== 'logged-out') sync.end(reason);
+          return false;
+        }
+        if (operation.context.authAttempt) return false;
+        // Sent before the credentials last changed: replay it without refreshing (or, when the
+        // session ended since, fail it with the reason, in `refreshAuth`, without a request).
+        if (sentWith !== generation) return true;
+        if (status === 'logged-out' || refresher.backingOff()) return false;
+        refreshFor = generation;
+        return true;
+      },
+
+      async refreshAuth() {
+        // Results that arrive together (a burst of 401s) all land before the decision.
+        await nextTask();
+        const target = refreshFor;
+        refreshFor = undefined;
+        if (disposed) throw refreshFailure(disposedError());
+        const { status, generation, loggedOutReason } = store.state;
+        if (status === 'logged-out') throw refreshFailure(loggedOutError(loggedOutReason ?? 'LOGGED_OUT'));
+        if (target !== generation) return;
+        await refresher.refresh(target);
+        if (disposed) throw refreshFailure(disposedError());
+      },
+    };
+  };
+
+  const exchange: Exchange = (input) => {
+    client = input.client;
+    return composeExchanges([refreshFailureResultsExchange, uniqueMutationKeysExchange(), authExchange(init)])(input);
+  };
+
+  const auth: Auth = {
+    transport,
+    getState: () => store.state,
+    ready: () => sync.restore().then(() => store.state),
+    subscribe: (listener) => store.subscribe(listener),
+    async setSession(payload) {
+      const session = sessionFromPayload(transport, payload);
+      if (!disposed) await sync.start(session);
+    },
+    async logout() {
+      const refreshToken = store.session?.refreshToken;
+      let confirmed = false;
+      if (client && !disposed) {
+        const variables = transport === 'bearer' && refreshToken ? { refreshToken } : {};
+        const result = await client.mutation(LogoutMutation, variables, { requestPolicy: 'network-only' }).toPromise();
+        confirmed = result.data?.logout === true;
+      }
+      if (!disposed) sync.end('LOGGED_OUT');
+      return confirmed;
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      stopListening();
+      if (!options.coordinator) coordinator.close();
+    },
+  };
+
+  return { exchange, auth };
+}

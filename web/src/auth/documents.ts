@@ -1,0 +1,53 @@
+import { gql } from '@urql/core';
+import type { AuthUser } from './auth-state.ts';
+
+/**
+ * An `AuthPayload` as `login`, `signup` and `refresh` return it. Select at least
+ * `accessTokenExpiresAt` (and, for bearer transport, `accessToken` and `refreshToken`) in your
+ * `login`/`signup` mutations and hand the payload to `auth.setSession`.
+ */
+export interface AuthPayloadInput {
+  user?: AuthUser | null;
+  /** ISO 8601 string (as GraphQL returns it) or a Date. */
+  accessTokenExpiresAt: string | Date;
+  refreshTokenExpiresAt?: string | Date | null;
+  /** Bearer transport only; `null` with cookie transport. */
+  accessToken?: string | null;
+  refreshToken?: string | null;
+}
+
+/** The `AuthPayload` fields the exchange's own refresh selects. */
+export interface AuthPayloadData {
+  user: { id: string; email: string; name: string };
+  accessTokenExpiresAt: string;
+  refreshTokenExpiresAt: string;
+  accessToken: string | null;
+  refreshToken: string | null;
+}
+
+/** Without `refreshToken` the server reads the refresh cookie and answers in cookie form. */
+export interface RefreshData {
+  refresh: AuthPayloadData;
+}
+
+export const RefreshMutation = gql<RefreshData, { refreshToken?: string | null }>`
+  mutation AuthRefresh($refreshToken: String) {
+    refresh(refreshToken: $refreshToken) {
+      user {
+        id
+        email
+        name
+      }
+      accessTokenExpiresAt
+      refreshTokenExpiresAt
+      accessToken
+      refreshToken
+    }
+  }
+`;
+
+export const LogoutMutation = gql<{ logout: boolean }, { refreshToken?: string | null }>`
+  mutation AuthLogout($refreshToken: String) {
+    logout(refreshToken: $refreshToken)
+  }
+`;

@@ -1,0 +1,174 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { MikroORM } from '@mikro-orm/postgresql';
+import type { Plugin } from 'graphql-yoga';
+import { createApp } from '../../../../server/src/app.ts';
+import { loadConfig, type Config } from '../../../../server/src/config.ts';
+import { migrateDatabase } from '../../../../server/src/database/migrate.ts';
+import { createLogger } from '../../../../server/src/logger.ts';
+import { ormConfig } from '../../../../server/src/mikro-orm.config.ts';
+import { createTestClock, type TestClock } from '../../../../server/test/support/test-app.ts';
+import { createTestDatabase } from '../../../../server/test/support/test-database.ts';
+// Declares what the global setup provides (`postgresAdminUrl`), which the test database reads.
+import type {} from '../../../../server/test/support/global-setup.ts';
+
+/** One GraphQL request as the server saw it. */
+export interface LoggedRequest {
+  /** Order of arrival, from 1. */
+  seq: number;
+  operationName: string | null;
+  method: string;
+  csrfHeader: boolean;
+  authorization: string | null;
+  cookie: string | null;
+  /** Set once the response went out. */
+  status?: number;
+  /** `extensions.reason` of the first error, when there was one. */
+  reason?: string;
+}
+
+/** An answer the test makes the server give instead of running the operation. */
+export type Fault = 'token-expired' | 'server-error' | 'rate-limited';
+
+export interface Hold {
+  /** Resolves when the first held request arrived. */
+  reached: Promise<void>;
+  release(): void;
+}
+
+export interface AuthTestServer {
+  /** `http://127.0.0.1:<port>/graphql`. */
+  url: string;
+  config: Config;
+  /** The server's clock; move it to expire tokens without sleeping. */
+  clock: TestClock;
+  requests: LoggedRequest[];
+  /** Requests for an operation, optionally only those answered with `status`. */
+  count(operationName: string, status?: number): number;
+  /** Decides, per operation name, whether to answer with a fault instead; cleared with `undefined`. */
+  fault: ((operationName: string | null) => Fault | undefined) | undefined;
+  /** Keeps requests for `operationName` waiting at the server until released. */
+  hold(operationName: string): Hold;
+  close(): Promise<void>;
+}
+
+async function operationNameOf(request: Request, url: URL): Promise<string | null> {
+  if (request.method === 'GET') return url.searchParams.get('operationName');
+  try {
+    const body: unknown = await request.clone().json();
+    if (typeof body === 'object' && body !== null && 'operationName' in body && typeof body.operationName === 'string') return body.operationName;
+  } catch {
+    return null;
+  }
+  return null;
+}
+
+function faultResponse(fault: Fault): Response {
+  if (fault === 'server-error') return new Response('Internal Server Error', { status: 500, headers: { 'content-type': 'text/plain' } });
+  if (fault === 'rate-limited') {
+    return Response.json({ errors: [{ message: 'Too many attempts.', extensions: { code: 'RATE_LIMITED', retryAfter: 30 } }] }, { status: 429 });
+  }
+  return Response.json(
+    { errors: [{ message: 'The access token has expired; refresh it.', extensions: { code: 'UNAUTHENTICATED', reason: 'TOKEN_EXPIRED' } }] },
+    { status: 401 },
+  );
+}
+
+/** The real app on its own database, served over HTTP on a free port, with a request log and fault hooks. */
+export async function startAuthTestServer(env: Record<string, string> = {}): Promise<AuthTestServer> {
+  const database = await createTestDatabase();
+  const config = loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', LOG_LEVEL: 'warn', ACCESS_TOKEN_TTL: '5s', ...env, DATABASE_URL: database.url });
+  const orm = await MikroORM.init(ormConfig(database.url));
+  await migrateDatabase(orm);
+  const clock = createTestClock();
+  const logs: string[] = [];
+  const logger = createLogger(config.logLevel, { write: (line: string) => void logs.push(line) });
+
+  const requests: LoggedRequest[] = [];
+  const byRequest = new WeakMap<Request, LoggedRequest>();
+  const holds = new Map<string, { gate: Promise<void>; arrived(): void }>();
+  let fault: AuthTestServer['fault'];
+
+  const recorder: Plugin = {
+    async onRequest({ request, url, endResponse }) {
+      if (url.pathname !== '/graphql') return;
+      const operationName = await operationNameOf(request, url);
+      const entry: LoggedRequest = {
+        seq: requests.length + 1,
+        operationName,
+        method: request.method,
+        csrfHeader: request.headers.has('x-graphql-yoga-csrf'),
+        authorization: request.headers.get('authorization'),
+        cookie: request.headers.get('cookie'),
+      };
+      requests.push(entry);
+      byRequest.set(request, entry);
+      const held = operationName === null ? undefined : holds.get(operationName);
+      if (held) {
+        held.arrived();
+        await held.gate;
+      }
+      const answer = fault?.(operationName);
+      if (answer) {
+        if (answer === 'token-expired') entry.reason = 'TOKEN_EXPIRED';
+        endResponse(faultResponse(answer));
+      }
+    },
+    onExecutionResult({ request, result }) {
+      const entry = byRequest.get(request);
+      if (!entry || !result || Symbol.asyncIterator in result) return;
+      const reason = result.errors?.[0]?.extensions?.reason;
+      if (typeof reason === 'string') entry.reason = reason;
+    },
+    onResponse({ request, response }) {
+      const entry = byRequest.get(request);
+      if (entry) entry.status = response.status;
+    },
+  };
+
+  const app = await createApp({
+    config,
+    orm,
+    logger,
+    now: clock.now,
+    // The app's own CSRF prevention and Origin check stay in force; the recorder runs after them.
+    plugins: [recorder],
+  });
+  const http = createServer(app);
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const { port } = http.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    config,
+    clock,
+    requests,
+    count: (name, status) => requests.filter((entry) => entry.operationName === name && (status === undefined || entry.status === status)).length,
+    get fault() {
+      return fault;
+    },
+    set fault(decide) {
+      fault = decide;
+    },
+    hold(operationName) {
+      let release = () => {};
+      let arrived = () => {};
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const reached = new Promise<void>((resolve) => (arrived = resolve));
+      holds.set(operationName, { gate, arrived });
+      return {
+        reached,
+        release() {
+          holds.delete(operationName);
+          release();
+        },
+      };
+    },
+    async close() {
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await orm.close();
+      await database.drop();
+    },
+  };
+}
