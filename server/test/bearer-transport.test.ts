@@ -1,17 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './support/test-app.ts';
-import { createCookieJar, graphql, type GraphQLResponse } from './support/graphql-request.ts';
+import { createCookieJar, graphql, type GraphQLResponse, expectUnauthenticated } from './support/graphql-request.ts';
 import { LOGIN, LOGOUT, ME, newAccount, REFRESH, SIGNUP, type AuthPayloadData } from './support/operations.ts';
 
 type MeResponse = GraphQLResponse<{ me: { id: string; email: string } }>;
-
-function expectUnauthenticated(response: GraphQLResponse<unknown>, reason: string) {
-  expect(response.status).toBe(401);
-  expect(response.data ?? null).toBeNull();
-  expect(response.errors).toHaveLength(1);
-  expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason });
-  expect(response.text).not.toContain('Unexpected error');
-}
 
 /** Bearer tokens are present, and nothing tried to set a cookie. */
 function expectBearerPayload(response: GraphQLResponse<unknown>, payload: AuthPayloadData | undefined) {

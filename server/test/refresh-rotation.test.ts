@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, type TestClock } from './support/test-app.ts';
-import { createCookieJar, graphql, parseSetCookie, type CookieJar, type GraphQLResponse } from './support/graphql-request.ts';
+import { createCookieJar, graphql, parseSetCookie, type CookieJar, type GraphQLResponse, expectUnauthenticated } from './support/graphql-request.ts';
 import { ME, newAccount, REFRESH, SIGNUP, type AuthPayloadData } from './support/operations.ts';
 
 type RefreshResponse = GraphQLResponse<{ refresh: AuthPayloadData }>;
@@ -22,14 +22,6 @@ const SECOND = 1000;
 const CLOCK_SKEW = 5 * SECOND;
 
 /** Every auth failure: HTTP 401, no data, code UNAUTHENTICATED with the given reason, nothing masked. */
-function expectUnauthenticated(response: GraphQLResponse<unknown>, reason: string) {
-  expect(response.status).toBe(401);
-  expect(response.data ?? null).toBeNull();
-  expect(response.errors).toHaveLength(1);
-  expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason });
-  expect(response.text).not.toContain('Unexpected error');
-}
-
 function sessionIdOf(refreshToken: string): string {
   return refreshToken.split('.')[0]!;
 }

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { App } from '../../src/app.ts';
 
 export interface GraphQLErrorBody {
@@ -87,4 +88,13 @@ export async function graphql<TData = Record<string, unknown>>(
   const text = await response.text();
   const body = JSON.parse(text) as { data?: TData | null; errors?: GraphQLErrorBody[] };
   return { status: response.status, data: body.data, errors: body.errors, headers: response.headers, text };
+}
+
+/** A 401 with exactly one error: UNAUTHENTICATED with the given reason, no data, nothing masked. */
+export function expectUnauthenticated(response: GraphQLResponse<unknown>, reason: string): void {
+  expect(response.status).toBe(401);
+  expect(response.data ?? null).toBeNull();
+  expect(response.errors).toHaveLength(1);
+  expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason });
+  expect(response.text).not.toContain('Unexpected error');
 }

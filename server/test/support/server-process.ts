@@ -66,3 +66,16 @@ export async function waitUntilReady(server: ServerProcess, withinMs = 20_000): 
   }
   throw new Error(`the server was not ready within ${withinMs} ms.\nstdout:\n${server.stdout()}\nstderr:\n${server.stderr()}`);
 }
+
+/** The exit, or `'still running'` when it takes longer than `ms`. */
+export async function exitWithin(server: ServerProcess, ms: number) {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'still running'>((resolve) => {
+    timer = setTimeout(() => resolve('still running'), ms);
+  });
+  try {
+    return await Promise.race([server.exited, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
