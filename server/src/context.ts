@@ -45,8 +45,11 @@ export interface GraphQLContext {
   metrics: AuthMetrics;
   /** Rejects the ended sessions' access tokens on this instance at once (others hear it via NOTIFY) and counts them. */
   sessionsEnded(sessionIds: string[], reason: RevocationReason): void;
-  /** A unit of work for this request only. */
-  em: EntityManager;
+  /**
+   * A unit of work for this request only, forked on first use. A method, not a getter: yoga copies
+   * the context with Object.assign, which would run a getter (and fork) for every request.
+   */
+  em(): EntityManager;
   pool: pg.Pool;
   clientIp: string | null;
   userAgent: string | null;
@@ -129,10 +132,7 @@ export function createContextFactory(deps: AppDependencies) {
         revocations.add(sessionIds, now());
         metrics.revocations.inc({ reason }, sessionIds.length);
       },
-      get em() {
-        em ??= orm.em.fork();
-        return em;
-      },
+      em: () => (em ??= orm.em.fork()),
       clientIp: clientIpOf(request, req, config.trustProxy),
       userAgent: request.headers.get('user-agent'),
       viewer: () => (viewer ??= authenticate()),

@@ -1,5 +1,5 @@
 import type { GraphQLContext } from '../context.ts';
-import type { User } from '../user/user.entity.ts';
+import type { UserProfile } from '../user/user-profile.ts';
 import { signAccessToken, tokenAudience } from './access-token.ts';
 import { sessionExpiresAt, type IssuedRefreshToken } from './sessions.ts';
 import { signDeviceToken } from './device-token.ts';
@@ -7,7 +7,7 @@ import { signDeviceToken } from './device-token.ts';
 export type TokenTransport = 'COOKIE' | 'BEARER';
 
 export interface AuthPayload {
-  user: User;
+  user: UserProfile;
   accessTokenExpiresAt: Date;
   refreshTokenExpiresAt: Date;
   accessToken: string | null;
@@ -21,7 +21,7 @@ export interface AuthPayload {
  */
 export async function deliverTokens(
   context: GraphQLContext,
-  user: User,
+  user: UserProfile,
   issued: IssuedRefreshToken,
   transport: TokenTransport,
   { rememberDevice = false }: { rememberDevice?: boolean } = {},

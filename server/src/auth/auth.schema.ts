@@ -59,7 +59,7 @@ function deviceOf(context: GraphQLContext) {
 
 /** Charges an attempt to the given counters or answers RATE_LIMITED (HTTP 429) with the wait. */
 async function chargeOrRefuse(context: GraphQLContext, action: 'login' | 'signup' | 'refresh', charges: Charge[]): Promise<void> {
-  const verdict = await chargeAttempt(context.em, charges, context.now());
+  const verdict = await chargeAttempt(context.em(), charges, context.now());
   if (verdict.allowed) return;
   context.metrics.rateLimited.inc({ action });
   throw rateLimited(verdict.retryAfterSeconds);
@@ -80,7 +80,7 @@ builder.mutationField('signup', (t) =>
       const email = validateEmail(input.email);
       const name = validateName(input.name);
       const password = validatePassword('password', input.password);
-      const { em } = context;
+      const em = context.em();
       const signupLimit = context.config.rateLimits.signupIp;
       if (signupLimit) await chargeOrRefuse(context, 'signup', [{ key: `signup:ip:${ipOf(context)}`, rule: signupLimit }]);
       if ((await em.count(User, { email })) > 0) throw emailTaken();
@@ -108,7 +108,8 @@ builder.mutationField('login', (t) =>
       transport: t.arg({ type: TokenTransport, defaultValue: 'COOKIE' }),
     },
     resolve: async (_root, { input, transport }, context) => {
-      const { em, config } = context;
+      const { config } = context;
+      const em = context.em();
       const email = normalizeEmail(input.email);
       const user = await em.findOne(User, { email }, { populate: ['passwordHash'] });
       const deviceToken = transport === 'BEARER' ? (input.deviceToken ?? undefined) : await context.deviceTokenCookie();
@@ -145,7 +146,7 @@ builder.mutationField('refresh', (t) =>
       if (refreshToken === undefined || refreshToken === null) throw unauthenticated('TOKEN_MISSING');
       const refreshLimit = context.config.rateLimits.refreshIp;
       if (refreshLimit) await chargeOrRefuse(context, 'refresh', [{ key: `refresh:ip:${ipOf(context)}`, rule: refreshLimit }]);
-      const result = await rotateRefreshToken(context.em, refreshToken, { now: context.now(), policy: sessionPolicy(context) });
+      const result = await rotateRefreshToken(context.pool, refreshToken, { now: context.now(), policy: sessionPolicy(context) });
       context.metrics.refreshes.inc({ result: 'failure' in result ? result.failure : 'ok' });
       if ('failure' in result) {
         if (result.revokedSessionId) {
@@ -156,9 +157,7 @@ builder.mutationField('refresh', (t) =>
         if (fromCookie) await context.clearSession();
         throw unauthenticated(result.failure);
       }
-      const user = await context.em.findOne(User, { id: result.session.user.id });
-      if (!user) throw unauthenticated('SESSION_REVOKED');
-      return deliverTokens(context, user, result, fromCookie ? 'COOKIE' : 'BEARER');
+      return deliverTokens(context, result.user, result, fromCookie ? 'COOKIE' : 'BEARER');
     },
   }),
 );
@@ -171,13 +170,13 @@ builder.mutationField('logout', (t) =>
     args: { refreshToken: t.arg.string({ required: false }) },
     resolve: async (_root, args, context) => {
       const refreshToken = args.refreshToken ?? (await context.refreshTokenCookie());
-      const session = refreshToken ? await findSessionByRefreshToken(context.em, refreshToken) : undefined;
+      const session = refreshToken ? await findSessionByRefreshToken(context.em(), refreshToken) : undefined;
       const target = session
         ? { userId: session.user.id, sessionId: session.id }
         : await context.viewer().catch(() => undefined);
       if (target) {
         const now = context.now();
-        const revoked = await revokeSessions(context.em, { ...target, reason: 'logout', now });
+        const revoked = await revokeSessions(context.em(), { ...target, reason: 'logout', now });
         context.sessionsEnded(revoked, 'logout');
       }
       await context.clearSession();

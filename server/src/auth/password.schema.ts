@@ -15,7 +15,8 @@ builder.mutationField('changePassword', (t) =>
     resolve: async (_root, { currentPassword, newPassword }, context) => {
       const viewer = await context.viewer();
       validatePassword('newPassword', newPassword);
-      const { em, config } = context;
+      const { config } = context;
+      const em = context.em();
       const user = await em.findOne(User, { id: viewer.userId }, { populate: ['passwordHash'] });
       if (!user) throw unauthenticated('SESSION_REVOKED');
       if (!(await verifyPassword(currentPassword, user.passwordHash))) {

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import bcrypt from 'bcrypt';
 import { badUserInput } from '../errors.ts';
 
@@ -13,12 +14,36 @@ function prehash(password: string): string {
   return createHmac('sha256', 'graphql-auth password prehash v1').update(password.normalize('NFC')).digest('base64');
 }
 
+/**
+ * bcrypt runs on libuv's thread pool (4 threads), which WebCrypto signing and verifying share. More
+ * hashes at once than there are cores buys no throughput, and would make every token check queue
+ * behind them; so at most one per core runs, and the other threads stay free.
+ */
+function createLimiter(slots: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    // A finished task hands its slot straight to the next waiter, so newcomers cannot jump the queue.
+    if (running < slots) running += 1;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running -= 1;
+    }
+  };
+}
+
+const onBcryptSlot = createLimiter(Math.max(1, Math.min(availableParallelism(), 3)));
+
 export function hashPassword(password: string, cost: number): Promise<string> {
-  return bcrypt.hash(prehash(password), cost);
+  return onBcryptSlot(() => bcrypt.hash(prehash(password), cost));
 }
 
 export function verifyPassword(password: string, hash: string): Promise<boolean> {
-  return bcrypt.compare(prehash(password), hash);
+  return onBcryptSlot(() => bcrypt.compare(prehash(password), hash));
 }
 
 /** The cost a stored hash was made with, so logins can upgrade weaker hashes. */

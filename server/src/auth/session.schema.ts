@@ -28,7 +28,7 @@ builder.queryField('sessions', (t) =>
     resolve: async (_root, _args, context) => {
       const { userId } = await context.viewer();
       const now = context.now();
-      return context.em.find(
+      return context.em().find(
         Session,
         { user: userId, revokedAt: null, idleExpiresAt: { $gt: now }, absoluteExpiresAt: { $gt: now } },
         { orderBy: { lastUsedAt: 'desc' } },
@@ -45,7 +45,7 @@ builder.mutationField('logoutAll', (t) =>
     resolve: async (_root, { exceptCurrent }, context) => {
       const viewer = await context.viewer();
       const now = context.now();
-      const revoked = await revokeSessions(context.em, {
+      const revoked = await revokeSessions(context.em(), {
         userId: viewer.userId,
         exceptSessionId: exceptCurrent ? viewer.sessionId : undefined,
         reason: 'logout_all',
@@ -65,11 +65,11 @@ builder.mutationField('revokeSession', (t) =>
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, context) => {
       const viewer = await context.viewer();
-      const session = UUID.test(id) ? await context.em.findOne(Session, { id }) : null;
+      const session = UUID.test(id) ? await context.em().findOne(Session, { id }) : null;
       // Unknown and foreign sessions get the same answer, so ids cannot be probed.
       if (!session || session.user.id !== viewer.userId) throw forbidden('You can only end your own sessions.');
       const now = context.now();
-      const revoked = await revokeSessions(context.em, { userId: viewer.userId, sessionId: id, reason: 'revoked', now });
+      const revoked = await revokeSessions(context.em(), { userId: viewer.userId, sessionId: id, reason: 'revoked', now });
       context.sessionsEnded(revoked, 'revoked');
       if (id === viewer.sessionId) await context.clearSession();
       return true;

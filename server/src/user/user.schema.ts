@@ -18,7 +18,7 @@ export const UserRef = builder.objectRef<UserProfile>('User').implement({
 /** The signed-in user; a token whose user no longer exists is as good as revoked. */
 export async function loadViewerUser(context: GraphQLContext): Promise<User> {
   const { userId } = await context.viewer();
-  const user = await context.em.findOne(User, { id: userId });
+  const user = await context.em().findOne(User, { id: userId });
   if (!user) throw unauthenticated('SESSION_REVOKED');
   return user;
 }
@@ -49,7 +49,7 @@ builder.mutationField('updateProfile', (t) =>
       if (args.name !== undefined && args.name !== null) user.name = validateName(args.name);
       if (args.avatarUrl === null) user.avatarUrl = null;
       else if (args.avatarUrl !== undefined) user.avatarUrl = validateAvatarUrl(args.avatarUrl);
-      await context.em.flush();
+      await context.em().flush();
       return user;
     },
   }),
