@@ -7,6 +7,8 @@ import { openDatabase } from './database/open-database.ts';
 import { createLogger } from './logger.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
+
+class ListenError extends Error {}
 const WEB_APP_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 async function start() {
@@ -15,9 +17,16 @@ async function start() {
   const database = await openDatabase(config, (message) => logger.info(message.replace(/\x1b\[[0-9;]*m/g, '')));
   const yoga = await createApp({ config, orm: database.orm, logger, webAppDir: WEB_APP_DIR });
   const server = createServer(yoga);
-  server.listen(config.port, config.host, () => {
-    logger.info(`Serving http://${config.host}:${config.port}/graphql (public origin ${config.publicOrigin})`);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  }).catch(async (error: NodeJS.ErrnoException) => {
+    // The database (maybe our own cluster) is up by now: take it down before giving up.
+    await yoga.dispose();
+    await database.close();
+    throw new ListenError(`The server cannot listen on ${config.host}:${config.port} (${error.code ?? error.message}); set PORT or HOST.`);
   });
+  logger.info(`Serving http://${config.host}:${config.port}/graphql (public origin ${config.publicOrigin})`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -41,7 +50,7 @@ async function start() {
 try {
   await start();
 } catch (error) {
-  const known = error instanceof ConfigError || error instanceof EmbeddedPostgresError;
+  const known = error instanceof ConfigError || error instanceof EmbeddedPostgresError || error instanceof ListenError;
   console.error(known ? error.message : `The server could not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCookieJar, type GraphQLErrorBody } from './support/graphql-request.ts';
 import { ME, newAccount, SIGNUP, type AuthPayloadData } from './support/operations.ts';
@@ -49,6 +50,22 @@ describe('the server entry point as a child process', () => {
     expect(server.stdout()).toMatch(/shutting down/);
     expect(server.stdout()).toMatch(/"msg":"stopped"/);
     expect(server.stderr()).not.toMatch(/error|^\s+at /im);
+  });
+
+  it('exits non-zero with a clear message when its port is taken, and leaves nothing running', { timeout: 40_000 }, async () => {
+    const blocker = createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    try {
+      const server = startServer({ DATABASE_URL: database.url, PORT: String(port), HOST: '127.0.0.1', BCRYPT_COST: '4' });
+      const exit = await exitWithin(server, 20_000);
+      expect(exit).not.toBe('still running');
+      expect(exit === 'still running' ? null : exit.code).not.toBe(0);
+      expect(server.stderr()).toContain(`cannot listen on 127.0.0.1:${port} (EADDRINUSE)`);
+      expect(server.stderr()).not.toMatch(/^\s+at /m);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   });
 
   describe('refuses an invalid configuration at start-up', () => {
