@@ -1,5 +1,4 @@
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { useCookies } from '@whatwg-node/server-plugin-cookies';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
@@ -68,7 +67,8 @@ export async function createApp({
     graphiql: config.introspection
       ? { title: 'GraphQL Auth', credentials: 'same-origin', additionalHeaders: { 'x-graphql-yoga-csrf': 'graphiql' } }
       : false,
-    renderGraphiQL,
+    // The bundled GraphiQL weighs about 45 MB in memory: load it when a browser first asks for it.
+    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     landingPage: false,
     // Browsers on other origins may call with cookies only when they are allowed.
     cors: { origin: config.allowedOrigins, credentials: true },
