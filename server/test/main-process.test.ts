@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCookieJar, type GraphQLErrorBody } from './support/graphql-request.ts';
 import { ME, newAccount, SIGNUP, type AuthPayloadData } from './support/operations.ts';
-import { exitWithin, freePort, killServerProcesses, startServerProcess as startServer, waitUntilReady } from './support/server-process.ts';
+import { exitWithin, freePort, killServerProcesses, SERVER_DIR, startServerProcess as startServer, waitUntilReady } from './support/server-process.ts';
 import { createTestDatabase } from './support/test-database.ts';
 
 // A failed assertion must not leave a server behind.
@@ -66,6 +67,34 @@ describe('the server entry point as a child process', () => {
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
+  });
+
+  it('rotates the signing key with npm run keys:rotate: the running server signs with the new key and still lists the old one', { timeout: 40_000 }, async () => {
+    const server = startServer({ DATABASE_URL: database.url, PORT: String(await freePort()), HOST: '127.0.0.1', BCRYPT_COST: '4', LOG_LEVEL: 'warn' });
+    await waitUntilReady(server);
+    const kids = async () => ((await (await fetch(`${server.base}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] }).keys.map((key) => key.kid);
+    const before = await kids();
+
+    const rotation = spawnSync(process.execPath, ['src/rotate-keys.ts'], { cwd: SERVER_DIR, env: { PATH: process.env.PATH ?? '', DATABASE_URL: database.url }, encoding: 'utf8' });
+    expect(rotation.status, rotation.stderr).toBe(0);
+    const newKid = /New signing key (\S+) is current/.exec(rotation.stdout)?.[1];
+    expect(newKid).toBeTruthy();
+
+    let after = await kids();
+    for (let tries = 0; tries < 50 && !after.includes(newKid!); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      after = await kids();
+    }
+    expect(after).toEqual(expect.arrayContaining([newKid, ...before]));
+    const signup = await fetch(`${server.base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: SIGNUP, variables: { input: newAccount(), transport: 'BEARER' } }),
+    });
+    const token = ((await signup.json()) as { data: { signup: { accessToken: string } } }).data.signup.accessToken;
+    expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).kid).toBe(newKid);
+    server.child.kill('SIGTERM');
+    await server.exited;
   });
 
   describe('refuses an invalid configuration at start-up', () => {

@@ -15,9 +15,9 @@ function prehash(password: string): string {
 }
 
 /**
- * bcrypt runs on libuv's thread pool (4 threads), which WebCrypto signing and verifying share. More
- * hashes at once than there are cores buys no throughput, and would make every token check queue
- * behind them; so at most one per core runs, and the other threads stay free.
+ * bcrypt runs on libuv's thread pool (4 threads), which WebCrypto signing and verifying share. With
+ * all four hashing, every token check queues behind a 250 ms hash; so at most three hashes run at
+ * once (one per core and one to cover scheduling gaps), and one thread always stays free.
  */
 function createLimiter(slots: number) {
   let running = 0;
@@ -36,7 +36,7 @@ function createLimiter(slots: number) {
   };
 }
 
-const onBcryptSlot = createLimiter(Math.max(1, Math.min(availableParallelism(), 3)));
+const onBcryptSlot = createLimiter(Math.min(availableParallelism() + 1, 3));
 
 export function hashPassword(password: string, cost: number): Promise<string> {
   return onBcryptSlot(() => bcrypt.hash(prehash(password), cost));
