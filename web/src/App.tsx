@@ -1,79 +1,82 @@
-import { useState, useSyncExternalStore, type FormEvent } from 'react';
-import { useMutation, useQuery } from 'urql';
-import { auth } from './client.ts';
+import type { ComponentType } from 'react';
+import { useQuery, type CombinedError } from 'urql';
+import type { AuthStatus } from './auth/index.ts';
+import { AppShell } from './components/app-shell.tsx';
+import { PageError } from './components/page-error.tsx';
+import { SplashScreen } from './components/splash-screen.tsx';
+import { errorMessage, sessionEndedMessage } from './error-messages.ts';
 import { graphql } from './gql';
+import { ChangePasswordPage } from './pages/change-password-page.tsx';
+import { LoginPage } from './pages/login-page.tsx';
+import { ProfilePage } from './pages/profile-page.tsx';
+import { SessionsPage } from './pages/sessions-page.tsx';
+import { SignupPage } from './pages/signup-page.tsx';
+import { Redirect, redirectedFrom, usePathname } from './router.tsx';
+import { useAuthState } from './session.ts';
 
-const MeQuery = graphql(`
-  query AppMe {
+const ViewerQuery = graphql(`
+  query Viewer {
     me {
       id
       email
       name
+      avatarUrl
     }
   }
 `);
 
-const LoginMutation = graphql(`
-  mutation AppLogin($input: LoginInput!) {
-    login(input: $input) {
-      user {
-        id
-        email
-        name
-      }
-      accessTokenExpiresAt
-      refreshTokenExpiresAt
-    }
-  }
-`);
+/** The pages behind the login, by path. */
+const PAGES: Record<string, ComponentType> = {
+  '/profile': ProfilePage,
+  '/sessions': SessionsPage,
+  '/password': ChangePasswordPage,
+};
 
-/** A first screen: who is signed in, a login form otherwise. The full app comes with its own issue. */
-export function App() {
-  const [me, refetchMe] = useQuery({ query: MeQuery, requestPolicy: 'network-only' });
-  const [login, runLogin] = useMutation(LoginMutation);
-  const session = useSyncExternalStore(auth.subscribe, auth.getState);
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
+const HOME = '/profile';
+const PUBLIC_PATHS = new Set(['/login', '/signup']);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const result = await runLogin({ input: { email, password } });
-    if (!result.data) return;
-    await auth.setSession(result.data.login);
-    refetchMe({ requestPolicy: 'network-only' });
-  };
+/** An error after which the auth exchange moves to logged-out (every `UNAUTHENTICATED` but an unrefreshed expiry). */
+const endsSession = (error: CombinedError) =>
+  error.graphQLErrors.some((item) => item.extensions.code === 'UNAUTHENTICATED' && item.extensions.reason !== 'TOKEN_EXPIRED');
 
-  const logout = async () => {
-    await auth.logout();
-    refetchMe({ requestPolicy: 'network-only' });
-  };
+/** Logged out: the login and sign-up pages; any other path goes to the login page and comes back after it. */
+function PublicPages({ pathname, loggedOutReason }: { pathname: string; loggedOutReason: string | null }) {
+  if (pathname === '/signup') return <SignupPage />;
+  if (pathname !== '/login') return <Redirect to="/login" {...(PAGES[pathname] ? { from: pathname } : {})} />;
+  return <LoginPage notice={sessionEndedMessage(loggedOutReason)} />;
+}
 
-  if (me.fetching) return <main>Loading…</main>;
-  // The auth exchange reports a session that ended (logout elsewhere, a failed refresh) at once.
-  if (me.data && session.status !== 'logged-out') {
+/**
+ * Logged in, or not known yet. A session remembered from before a reload shows the app at once,
+ * its data loading in parallel; without one, the splash screen shows until `me` answers, so nobody
+ * sees the login page flash before their account (or their account before the login page).
+ */
+function SignedInPages({ pathname, status }: { pathname: string; status: AuthStatus }) {
+  const [{ data, error }, reexecute] = useQuery({ query: ViewerQuery, requestPolicy: 'network-only' });
+  const viewer = data?.me;
+  // Such an error ends the session in the auth exchange, which shows the login page next.
+  if (!viewer && error && !endsSession(error)) {
     return (
-      <main>
-        <h1>Hello, {me.data.me.name}</h1>
-        <p>Signed in as {me.data.me.email}.</p>
-        <button onClick={logout}>Log out</button>
+      <main className="splash">
+        <PageError message={errorMessage(error)} onRetry={() => reexecute({ requestPolicy: 'network-only' })} />
       </main>
     );
   }
+  if (!viewer && status !== 'logged-in') return <SplashScreen />;
+  if (PUBLIC_PATHS.has(pathname)) return <Redirect to={redirectedFrom() ?? HOME} />;
+  const Page = PAGES[pathname];
+  if (!Page) return <Redirect to={HOME} />;
   return (
-    <main>
-      <h1>Log in</h1>
-      <form onSubmit={submit}>
-        <label>
-          Email <input type="email" value={email} onChange={(event) => setEmail(event.target.value)} required />
-        </label>
-        <label>
-          Password <input type="password" value={password} onChange={(event) => setPassword(event.target.value)} required />
-        </label>
-        <button type="submit" disabled={login.fetching}>
-          Log in
-        </button>
-        {login.error && <p role="alert">{login.error.graphQLErrors[0]?.message ?? 'Could not log in.'}</p>}
-      </form>
-    </main>
+    <AppShell viewer={viewer} pathname={pathname}>
+      <Page />
+    </AppShell>
   );
+}
+
+/** Chooses between the public pages and the app from the auth exchange's state, and routes by path. */
+export function App() {
+  const { status, loggedOutReason } = useAuthState();
+  const pathname = usePathname();
+  if (status === 'logged-out') return <PublicPages pathname={pathname} loggedOutReason={loggedOutReason} />;
+  return <SignedInPages pathname={pathname} status={status} />;
 }

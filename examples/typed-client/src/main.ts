@@ -1,0 +1,54 @@
+/**
+ * A third-party program using the API with bearer tokens and codegen-typed documents: it logs in,
+ * asks who it is, keeps working past the access token's expiry (the client refreshes by itself,
+ * once), and logs out. It prints one JSON line per step.
+ *
+ *   GRAPHQL_URL=http://localhost:4000/graphql EMAIL=ada@example.com PASSWORD='correct horse battery' \
+ *     node examples/typed-client/src/main.ts
+ *
+ * OUTLIVE_ACCESS_TOKEN=1 makes it wait until the access token expired before asking again (start
+ * the server with ACCESS_TOKEN_TTL=5s to watch that without waiting 15 minutes).
+ */
+import { createAuthClient } from '../../../web/src/auth/index.ts';
+import { LoginMutation, MeQuery } from './documents.ts';
+
+const url = process.env.GRAPHQL_URL ?? 'http://localhost:4000/graphql';
+const email = process.env.EMAIL ?? '';
+const password = process.env.PASSWORD ?? '';
+const outliveAccessToken = process.env.OUTLIVE_ACCESS_TOKEN === '1';
+
+const report = (step: string, details: Record<string, unknown> = {}) => console.log(JSON.stringify({ step, ...details }));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+// Bearer transport: `Authorization: Bearer …` on every request, `refresh(refreshToken: …)` when the
+// access token is about to expire or has, and the rotated pair kept (here in memory).
+const { client, auth } = createAuthClient({ url, transport: 'bearer' });
+
+async function whoAmI() {
+  const result = await client.query(MeQuery, {}, { requestPolicy: 'network-only' }).toPromise();
+  if (!result.data) throw new Error(`me failed: ${result.error?.message}`);
+  return result.data.me;
+}
+
+try {
+  const login = await client.mutation(LoginMutation, { input: { email, password } }).toPromise();
+  if (!login.data) throw new Error(`login failed: ${login.error?.message}`);
+  await auth.setSession(login.data.login);
+  report('logged-in', { user: login.data.login.user, accessTokenExpiresAt: login.data.login.accessTokenExpiresAt });
+
+  report('me', { me: await whoAmI() });
+
+  if (outliveAccessToken) {
+    const expiresAt = auth.getState().accessTokenExpiresAt;
+    const wait = expiresAt ? Math.max(0, expiresAt.getTime() - Date.now()) + 250 : 0;
+    report('waiting-for-expiry', { ms: wait });
+    await sleep(wait);
+    const generation = auth.getState().generation;
+    const me = await whoAmI();
+    report('me-after-expiry', { me, refreshed: auth.getState().generation > generation });
+  }
+
+  report('logged-out', { confirmed: await auth.logout() });
+} finally {
+  auth.dispose();
+}

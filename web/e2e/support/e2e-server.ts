@@ -1,0 +1,176 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { MikroORM } from '@mikro-orm/postgresql';
+import type { Plugin } from 'graphql-yoga';
+import { createApp } from '../../../server/src/app.ts';
+import { loadConfig, type Config } from '../../../server/src/config.ts';
+import { migrateDatabase } from '../../../server/src/database/migrate.ts';
+import { createLogger } from '../../../server/src/logger.ts';
+import { ormConfig } from '../../../server/src/mikro-orm.config.ts';
+import { createTestDatabase } from '../../../server/test/support/test-database.ts';
+// Declares what the global setup provides (`postgresAdminUrl`), which the test database reads.
+import type {} from '../../../server/test/support/global-setup.ts';
+
+/** The built web app, as `npm run test:e2e` leaves it. */
+export const WEB_DIST = fileURLToPath(new URL('../../dist', import.meta.url));
+
+/** One GraphQL request as the server saw it. */
+export interface RecordedRequest {
+  operationName: string | null;
+  /** The document's first characters, to tell anonymous operations (GraphiQL's) apart. */
+  document: string;
+  method: string;
+  csrfHeader: boolean;
+  origin: string | null;
+  authorization: string | null;
+  /** Set once the response went out. */
+  status?: number;
+  /** `extensions.reason` of the first error, when there was one. */
+  reason?: string;
+}
+
+/**
+ * The server's clock: real time plus an offset the test can move forward, so access tokens expire
+ * at once while the browser's own clock keeps running.
+ */
+export interface ShiftableClock {
+  now(): Date;
+  advance(ms: number): void;
+}
+
+/** A clock on real time, until `advance` moves it ahead. */
+export function createShiftableClock(): ShiftableClock {
+  let offset = 0;
+  return { now: () => new Date(Date.now() + offset), advance: (ms) => void (offset += ms) };
+}
+
+export interface E2eServer {
+  /** `http://127.0.0.1:<port>`: the PUBLIC_ORIGIN, and the origin the browser uses. */
+  origin: string;
+  graphqlUrl: string;
+  config: Config;
+  clock: ShiftableClock;
+  requests: RecordedRequest[];
+  /** Requests for `operationName` (optionally only those answered with `status`, or failing for `reason`). */
+  count(operationName: string, filter?: { status?: number; reason?: string }): number;
+  /** Holds every later request for `operationName` back by `ms` before the server runs it; 0 stops. */
+  delay(operationName: string, ms: number): void;
+  /** Moves the server's clock past the access token's lifetime and the 5 s clock-skew allowance. */
+  expireAccessTokens(): void;
+  /** What the app logged (JSON lines), for failure messages. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+async function readOperation(request: Request, url: URL): Promise<{ operationName: string | null; document: string }> {
+  if (request.method === 'GET') {
+    return { operationName: url.searchParams.get('operationName'), document: (url.searchParams.get('query') ?? '').slice(0, 200) };
+  }
+  try {
+    const body: unknown = await request.clone().json();
+    if (typeof body !== 'object' || body === null) return { operationName: null, document: '' };
+    const operationName = 'operationName' in body && typeof body.operationName === 'string' ? body.operationName : null;
+    const document = 'query' in body && typeof body.query === 'string' ? body.query.slice(0, 200) : '';
+    return { operationName, document };
+  } catch {
+    return { operationName: null, document: '' };
+  }
+}
+
+/**
+ * Records every `/graphql` request with its answer, after the app's own checks (CSRF, Origin), and
+ * holds back the operations named in `delays` for that many milliseconds.
+ */
+function requestRecorder(requests: RecordedRequest[], delays: Map<string, number>): Plugin {
+  const byRequest = new WeakMap<Request, RecordedRequest>();
+  return {
+    async onRequest({ request, url }) {
+      if (url.pathname !== '/graphql') return;
+      const accept = request.headers.get('accept') ?? '';
+      // GraphiQL's page itself is a GET for text/html, not an operation.
+      if (request.method === 'GET' && accept.includes('text/html') && !url.searchParams.has('query')) return;
+      const entry: RecordedRequest = {
+        ...(await readOperation(request, url)),
+        method: request.method,
+        csrfHeader: request.headers.has('x-graphql-yoga-csrf'),
+        origin: request.headers.get('origin'),
+        authorization: request.headers.get('authorization'),
+      };
+      requests.push(entry);
+      byRequest.set(request, entry);
+      const delay = entry.operationName === null ? undefined : delays.get(entry.operationName);
+      if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
+    },
+    onExecutionResult({ request, result }) {
+      const entry = byRequest.get(request);
+      if (!entry || !result || Symbol.asyncIterator in result) return;
+      const reason = result.errors?.[0]?.extensions?.reason;
+      if (typeof reason === 'string') entry.reason = reason;
+    },
+    onResponse({ request, response }) {
+      const entry = byRequest.get(request);
+      if (entry) entry.status = response.status;
+    },
+  };
+}
+
+/**
+ * The real app on a database of its own, serving the built web app and `/graphql` on one origin
+ * (`http://127.0.0.1:<free port>`, which is also its PUBLIC_ORIGIN, so the Origin check passes),
+ * with a request log. `env` overrides the test defaults.
+ */
+export async function startE2eServer(env: Record<string, string> = {}): Promise<E2eServer> {
+  const http = createServer();
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const { port } = http.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
+
+  const database = await createTestDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    BCRYPT_COST: '4',
+    LOG_LEVEL: 'warn',
+    // Tests sign up and refresh far more often than a person; the limits have server tests of their own.
+    SIGNUP_LIMIT_IP: 'off',
+    REFRESH_LIMIT_IP: 'off',
+    PUBLIC_ORIGIN: origin,
+    PORT: String(port),
+    ...env,
+    DATABASE_URL: database.url,
+  });
+  const orm = await MikroORM.init(ormConfig(database.url));
+  await migrateDatabase(orm);
+  const clock = createShiftableClock();
+  const logs: string[] = [];
+  const logger = createLogger(config.logLevel, { write: (line: string) => void logs.push(line) });
+  const requests: RecordedRequest[] = [];
+  const delays = new Map<string, number>();
+  const app = await createApp({ config, orm, logger, now: clock.now, webAppDir: WEB_DIST, plugins: [requestRecorder(requests, delays)] });
+  http.on('request', app);
+
+  return {
+    origin,
+    graphqlUrl: `${origin}/graphql`,
+    config,
+    clock,
+    requests,
+    logs,
+    count: (operationName, { status, reason } = {}) =>
+      requests.filter(
+        (entry) =>
+          entry.operationName === operationName &&
+          (status === undefined || entry.status === status) &&
+          (reason === undefined || entry.reason === reason),
+      ).length,
+    delay: (operationName, ms) => void (ms > 0 ? delays.set(operationName, ms) : delays.delete(operationName)),
+    expireAccessTokens: () => clock.advance(config.accessTokenTtlMs + 6_000),
+    async close() {
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await app.dispose();
+      await orm.close();
+      await database.drop();
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import type { CombinedError } from '@urql/core';
+
+/** What a form shows for a failed operation. */
+export interface FormErrors {
+  /** About the whole form, shown above its button. */
+  form?: string;
+  /** By input name, shown under that input. */
+  fields: Record<string, string>;
+  /** `RATE_LIMITED`: seconds until the server accepts another attempt. */
+  retryAfterSeconds?: number;
+}
+
+/** Why the client is logged out (a server reason, or `LOGGED_OUT`), as the login page explains it. */
+const SESSION_ENDED: Record<string, string> = {
+  LOGGED_OUT: 'You have been logged out.',
+  SESSION_REVOKED: 'Your session was ended from another device. Please log in again.',
+  SESSION_EXPIRED: 'Your session expired. Please log in again.',
+  REFRESH_TOKEN_REUSED: 'For your security, your session was ended because its credentials were used twice. Please log in again.',
+  REFRESH_TOKEN_INVALID: 'Your session is no longer valid. Please log in again.',
+  TOKEN_INVALID: 'Your session is no longer valid. Please log in again.',
+};
+
+/** `extensions.reason` of `UNAUTHENTICATED` errors, for messages inside the app. */
+const UNAUTHENTICATED: Record<string, string> = {
+  ...SESSION_ENDED,
+  TOKEN_MISSING: 'You are not logged in. Please log in.',
+  TOKEN_EXPIRED: 'Your session needed renewing. Please try again.',
+};
+
+/** `BAD_USER_INPUT` by `extensions.field`: what a valid value looks like. */
+const FIELD_RULES: Record<string, string> = {
+  email: 'Enter a valid email address, like ada@example.com.',
+  password: 'Use 8 to 128 characters.',
+  newPassword: 'Use 8 to 128 characters.',
+  currentPassword: 'Enter your current password.',
+  name: 'Enter a name of 1 to 100 characters.',
+  avatarUrl: 'Enter an image address starting with https:// (at most 2048 characters).',
+};
+
+const NETWORK = 'Cannot reach the server. Check your connection and try again.';
+const UNAVAILABLE = 'The service is temporarily unavailable. Please try again in a moment.';
+const UNEXPECTED = 'Something went wrong on our side. Please try again.';
+
+/** The message of a session that ended for `reason`; none for a visitor who was never logged in. */
+export function sessionEndedMessage(reason: string | null): string | undefined {
+  return reason ? SESSION_ENDED[reason] : undefined;
+}
+
+/** "45 seconds", "1 minute", "14 min 5 s": how long until `RATE_LIMITED` lifts. */
+export function formatWait(seconds: number): string {
+  const whole = Math.max(0, Math.ceil(seconds));
+  if (whole < 60) return `${whole} ${whole === 1 ? 'second' : 'seconds'}`;
+  const minutes = Math.floor(whole / 60);
+  const rest = whole % 60;
+  if (rest === 0) return `${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`;
+  return `${minutes} min ${rest} s`;
+}
+
+/** The text of `RATE_LIMITED`, with the time left. */
+export function rateLimitedMessage(secondsLeft: number): string {
+  return `Too many attempts. Try again in ${formatWait(secondsLeft)}.`;
+}
+
+interface ErrorDetails {
+  code: string | undefined;
+  reason: string | undefined;
+  field: string | undefined;
+  retryAfter: number | undefined;
+  requestId: string | undefined;
+  message: string;
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+function detailsOf(error: CombinedError): ErrorDetails | undefined {
+  const first = error.graphQLErrors[0];
+  if (!first) return undefined;
+  const { code, reason, field, retryAfter, requestId } = first.extensions;
+  return {
+    code: text(code),
+    reason: text(reason),
+    field: text(field),
+    retryAfter: typeof retryAfter === 'number' ? retryAfter : undefined,
+    requestId: text(requestId),
+    message: first.message,
+  };
+}
+
+function messageOf(details: ErrorDetails): string {
+  switch (details.code) {
+    case 'UNAUTHENTICATED':
+      return UNAUTHENTICATED[details.reason ?? ''] ?? UNAUTHENTICATED.TOKEN_MISSING!;
+    case 'INVALID_CREDENTIALS':
+      return details.field === 'currentPassword' ? 'The current password is incorrect.' : 'Incorrect email or password.';
+    case 'EMAIL_TAKEN':
+      return 'An account with this email already exists.';
+    case 'BAD_USER_INPUT':
+      return FIELD_RULES[details.field ?? ''] ?? details.message;
+    case 'RATE_LIMITED':
+      return rateLimitedMessage(details.retryAfter ?? 60);
+    case 'FORBIDDEN':
+      return 'That is not possible: it may have ended already, or it is not yours.';
+    case 'SERVICE_UNAVAILABLE':
+      return UNAVAILABLE;
+    default:
+      return details.requestId ? `${UNEXPECTED} (Reference: ${details.requestId})` : UNEXPECTED;
+  }
+}
+
+/** One sentence for a failed operation, for places without a form (a button in a list). */
+export function errorMessage(error: CombinedError): string {
+  const details = detailsOf(error);
+  if (details) return messageOf(details);
+  return error.networkError ? NETWORK : UNEXPECTED;
+}
+
+/**
+ * Splits a failed operation into what a form shows: a message under the input the server named
+ * (`extensions.field`, when the form has that input), or one for the whole form. `RATE_LIMITED`
+ * also carries its `retryAfter`, so the form can count down and hold its button.
+ */
+export function formErrors(error: CombinedError | undefined, inputs: readonly string[]): FormErrors {
+  if (!error) return { fields: {} };
+  const details = detailsOf(error);
+  if (!details) return { form: errorMessage(error), fields: {} };
+  const message = messageOf(details);
+  if (details.code === 'RATE_LIMITED') return { form: message, fields: {}, retryAfterSeconds: details.retryAfter ?? 60 };
+  if (details.field && inputs.includes(details.field)) return { fields: { [details.field]: message } };
+  return { form: message, fields: {} };
+}

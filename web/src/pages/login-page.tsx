@@ -1,0 +1,94 @@
+import { useState, type FormEvent } from 'react';
+import { useMutation } from 'urql';
+import { auth } from '../client.ts';
+import { AuthLayout } from '../components/auth-layout.tsx';
+import { Field } from '../components/field.tsx';
+import { FormAlert } from '../components/form-alert.tsx';
+import { SubmitButton } from '../components/submit-button.tsx';
+import { formErrors, rateLimitedMessage, type FormErrors } from '../error-messages.ts';
+import { graphql } from '../gql';
+import { Link } from '../router.tsx';
+import { useCountdown } from '../use-countdown.ts';
+import { usePageTitle } from '../use-page-title.ts';
+
+const LogInMutation = graphql(`
+  mutation LogIn($input: LoginInput!) {
+    login(input: $input) {
+      user {
+        id
+        email
+        name
+      }
+      accessTokenExpiresAt
+      refreshTokenExpiresAt
+    }
+  }
+`);
+
+const INPUTS = ['email', 'password'] as const;
+
+/** Email and password; a notice when the session ended (logged out, revoked elsewhere, expired). */
+export function LoginPage({ notice }: { notice: string | undefined }) {
+  usePageTitle('Log in');
+  const [{ fetching }, logIn] = useMutation(LogInMutation);
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [errors, setErrors] = useState<FormErrors>({ fields: {} });
+  const wait = useCountdown();
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const missing: Record<string, string> = {};
+    if (!email.trim()) missing.email = 'Enter your email address.';
+    if (!password) missing.password = 'Enter your password.';
+    if (Object.keys(missing).length > 0) return setErrors({ fields: missing });
+    setErrors({ fields: {} });
+    const result = await logIn({ input: { email, password } });
+    if (result.data) return auth.setSession(result.data.login);
+    const failure = formErrors(result.error, INPUTS);
+    if (failure.retryAfterSeconds) wait.start(failure.retryAfterSeconds);
+    setErrors(failure);
+  };
+
+  const rateLimited = errors.retryAfterSeconds !== undefined;
+  const formMessage = rateLimited ? (wait.secondsLeft > 0 ? rateLimitedMessage(wait.secondsLeft) : undefined) : errors.form;
+
+  return (
+    <AuthLayout
+      title="Welcome back"
+      subtitle="Log in to manage your account."
+      footer={
+        <>
+          New here? <Link to="/signup">Create an account</Link>
+        </>
+      }
+    >
+      <form className="form" onSubmit={submit} noValidate data-page="login">
+        {notice && !formMessage && <FormAlert tone="info">{notice}</FormAlert>}
+        {formMessage && <FormAlert tone="error">{formMessage}</FormAlert>}
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          autoFocus
+          value={email}
+          onChange={setEmail}
+          error={errors.fields.email}
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={setPassword}
+          error={errors.fields.password}
+        />
+        <SubmitButton busy={fetching} busyLabel="Logging in…" disabled={wait.secondsLeft > 0}>
+          Log in
+        </SubmitButton>
+      </form>
+    </AuthLayout>
+  );
+}
