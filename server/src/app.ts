@@ -70,8 +70,6 @@ export async function createApp({
     // The bundled GraphiQL weighs about 45 MB in memory: load it when a browser first asks for it.
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     landingPage: false,
-    // Enforced on the stream, so a chunked body without Content-Length is bounded too (413).
-    maxRequestBodySize: config.requestBodyLimitBytes,
     // Browsers on other origins may call with cookies only when they are allowed.
     cors: { origin: config.allowedOrigins, credentials: true },
     maskedErrors: { maskError: createErrorMasker(logger) },
@@ -89,7 +87,7 @@ export async function createApp({
       useOriginCheck({ allowedOrigins: config.allowedOrigins, cookieNames: Object.values(cookieNames(config.secureCookies)) }),
       // GET requests and form posts need a header a cross-site form cannot set.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
-      ...graphqlLimits(),
+      ...graphqlLimits({ maxBodyBytes: config.requestBodyLimitBytes }),
       ...(webAppDir ? [useWebApp(webAppDir, '/graphql')] : []),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       ...plugins,

@@ -39,12 +39,28 @@ export function singleAuthMutationRule(context: ValidationContext): ASTVisitor {
   };
 }
 
+/** Refuses bodies over `maxBytes` (413) and chunked uploads whose size is unknown up front (411). */
+function useRequestBodyLimit(maxBytes: number): Plugin {
+  return {
+    onRequest({ request, endResponse, fetchAPI }) {
+      const refuse = (status: number, message: string) =>
+        endResponse(fetchAPI.Response.json({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] }, { status }));
+      if (request.headers.get('transfer-encoding')?.toLowerCase().includes('chunked')) {
+        return refuse(411, 'Send the request body with a Content-Length.');
+      }
+      const length = Number(request.headers.get('content-length') ?? 0);
+      if (length > maxBytes) return refuse(413, `The request body exceeds ${maxBytes} bytes.`);
+    },
+  };
+}
+
 /**
  * Bounds on what one request may ask for. The schema is shallow (`me { ... }` is depth 2), so these
  * leave room for every real client while refusing queries built to exhaust the server.
  */
-export function graphqlLimits(): Plugin[] {
+export function graphqlLimits({ maxBodyBytes }: { maxBodyBytes: number }): Plugin[] {
   return [
+    useRequestBodyLimit(maxBodyBytes),
     maxTokensPlugin({ n: 1000 }),
     // Introspection counts too (GraphiQL's own query is 13 deep), so deep `ofType` chains are refused.
     maxDepthPlugin({ n: 15, ignoreIntrospection: false, flattenFragments: true }),
