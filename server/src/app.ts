@@ -70,6 +70,9 @@ export async function createApp({
     // The bundled GraphiQL weighs about 45 MB in memory: load it when a browser first asks for it.
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     landingPage: false,
+    // The body limit is checked on Content-Length up front (http/graphql-limits.ts), with chunked
+    // bodies refused; yoga's own stream limiter would only add an AbortController per request.
+    maxRequestBodySize: false,
     // Browsers on other origins may call with cookies only when they are allowed.
     cors: { origin: config.allowedOrigins, credentials: true },
     maskedErrors: { maskError: createErrorMasker(logger) },
