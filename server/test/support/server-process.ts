@@ -1,20 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
+// One way to find a port and the server's folder, shared with the bench.
+import { freePort, SERVER_DIR } from '../../bench/server-process.ts';
 
-export const SERVER_DIR = fileURLToPath(new URL('../..', import.meta.url));
-
-/** A port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+export { freePort, SERVER_DIR };
 
 /** The real server (`node src/main.ts`) as a child process, with what it printed. */
 export interface ServerProcess {
