@@ -118,6 +118,11 @@ describe('GraphQL limits', () => {
     expect(codeOf(single)).toBe('INVALID_CREDENTIALS');
   });
 
+  it('gives documents that do not parse or validate an error code too', async () => {
+    expect((await graphql(t.app, '{ me { id ')).errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+    expect((await graphql(t.app, '{ me { nope } }')).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
   it('refuses batched requests', async () => {
     const response = await t.app.fetch(ENDPOINT, {
       method: 'POST',
@@ -130,9 +135,13 @@ describe('GraphQL limits', () => {
 
   it('refuses queries too deep, with too many aliases, too costly or too long', async () => {
     const deep = `{ __schema { types { fields { type ${'{ ofType '.repeat(14)}{ name }${' }'.repeat(14)} } } } }`;
-    expect((await graphql(t.app, deep)).errors?.[0]?.message).toMatch(/depth/i);
+    const tooDeep = await graphql(t.app, deep);
+    expect(tooDeep.errors?.[0]?.message).toMatch(/depth/i);
+    expect(tooDeep.errors?.[0]?.extensions?.code).toMatch(/^GRAPHQL_(PARSE|VALIDATION)_FAILED$/);
     const aliases = `{ ${Array.from({ length: 11 }, (_, index) => `a${index}: me { id }`).join(' ')} }`;
-    expect((await graphql(t.app, aliases)).errors?.[0]?.message).toMatch(/alias/i);
+    const tooManyAliases = await graphql(t.app, aliases);
+    expect(tooManyAliases.errors?.[0]?.message).toMatch(/alias/i);
+    expect(tooManyAliases.errors?.[0]?.extensions?.code).toMatch(/^GRAPHQL_(PARSE|VALIDATION)_FAILED$/);
     const tokens = `{ me { ${Array.from({ length: 1001 }, () => 'id').join(' ')} } }`;
     expect((await graphql(t.app, tokens)).errors?.[0]?.message).toMatch(/token/i);
     const costly = `{ ${Array.from({ length: 9 }, (_, index) => `s${index}: sessions { id createdAt lastUsedAt expiresAt userAgent ip current }`).join(' ')} ${Array.from({ length: 40 }, () => 'me { id email name avatarUrl createdAt }').join(' ')} }`;

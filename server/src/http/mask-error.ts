@@ -12,7 +12,13 @@ export function createErrorMasker(logger: Logger) {
   return (error: unknown): Error => {
     const located = error instanceof GraphQLError ? error : undefined;
     const original = located?.originalError ?? error;
-    if (located && (original === located || original instanceof GraphQLError)) return located;
+    if (located && original instanceof GraphQLError && original !== located) return located;
+    if (located && original === located) {
+      // A document that did not parse or validate (unknown field, a depth or cost limit): the client's mistake, with a code like every other error.
+      if (located.extensions.code !== undefined) return located;
+      const code = located.message.startsWith('Syntax Error') ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED';
+      return new GraphQLError(located.message, { nodes: located.nodes, source: located.source, positions: located.positions, path: located.path, extensions: { ...located.extensions, code } });
+    }
 
     const requestId = requestScope.getStore()?.requestId;
     const at = { nodes: located?.nodes, source: located?.source, positions: located?.positions, path: located?.path };
