@@ -5,10 +5,9 @@ import { AuthLayout } from '../components/auth-layout.tsx';
 import { Field } from '../components/field.tsx';
 import { FormAlert } from '../components/form-alert.tsx';
 import { SubmitButton } from '../components/submit-button.tsx';
-import { formErrors, rateLimitedMessage, type FormErrors } from '../error-messages.ts';
 import { graphql } from '../gql';
 import { Link } from '../router.tsx';
-import { useCountdown } from '../use-countdown.ts';
+import { useServerErrors } from '../use-server-errors.ts';
 import { usePageTitle } from '../use-page-title.ts';
 
 const LogInMutation = graphql(`
@@ -33,25 +32,21 @@ export function LoginPage({ notice }: { notice: string | undefined }) {
   const [{ fetching }, logIn] = useMutation(LogInMutation);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<FormErrors>({ fields: {} });
-  const wait = useCountdown();
+  const errors = useServerErrors(INPUTS);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const missing: Record<string, string> = {};
     if (!email.trim()) missing.email = 'Enter your email address.';
     if (!password) missing.password = 'Enter your password.';
-    if (Object.keys(missing).length > 0) return setErrors({ fields: missing });
-    setErrors({ fields: {} });
+    errors.showFieldErrors(missing);
+    if (Object.keys(missing).length > 0) return;
     const result = await logIn({ input: { email, password } });
     if (result.data) return auth.setSession(result.data.login);
-    const failure = formErrors(result.error, INPUTS);
-    if (failure.retryAfterSeconds) wait.start(failure.retryAfterSeconds);
-    setErrors(failure);
+    errors.report(result.error);
   };
 
-  const rateLimited = errors.retryAfterSeconds !== undefined;
-  const formMessage = rateLimited ? (wait.secondsLeft > 0 ? rateLimitedMessage(wait.secondsLeft) : undefined) : errors.form;
+  const { formMessage } = errors;
 
   return (
     <AuthLayout
@@ -85,7 +80,7 @@ export function LoginPage({ notice }: { notice: string | undefined }) {
           onChange={setPassword}
           error={errors.fields.password}
         />
-        <SubmitButton busy={fetching} busyLabel="Logging in…" disabled={wait.secondsLeft > 0}>
+        <SubmitButton busy={fetching} busyLabel="Logging in…" disabled={errors.waiting}>
           Log in
         </SubmitButton>
       </form>

@@ -5,10 +5,9 @@ import { AuthLayout } from '../components/auth-layout.tsx';
 import { Field } from '../components/field.tsx';
 import { FormAlert } from '../components/form-alert.tsx';
 import { SubmitButton } from '../components/submit-button.tsx';
-import { formErrors, rateLimitedMessage, type FormErrors } from '../error-messages.ts';
 import { graphql } from '../gql';
 import { Link } from '../router.tsx';
-import { useCountdown } from '../use-countdown.ts';
+import { useServerErrors } from '../use-server-errors.ts';
 import { usePageTitle } from '../use-page-title.ts';
 
 const SignUpMutation = graphql(`
@@ -34,21 +33,17 @@ export function SignupPage() {
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<FormErrors>({ fields: {} });
-  const wait = useCountdown();
+  const errors = useServerErrors(INPUTS);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setErrors({ fields: {} });
+    errors.showFieldErrors();
     const result = await signUp({ input: { name, email, password } });
     if (result.data) return auth.setSession(result.data.signup);
-    const failure = formErrors(result.error, INPUTS);
-    if (failure.retryAfterSeconds) wait.start(failure.retryAfterSeconds);
-    setErrors(failure);
+    errors.report(result.error);
   };
 
-  const rateLimited = errors.retryAfterSeconds !== undefined;
-  const formMessage = rateLimited ? (wait.secondsLeft > 0 ? rateLimitedMessage(wait.secondsLeft) : undefined) : errors.form;
+  const { formMessage } = errors;
 
   return (
     <AuthLayout
@@ -74,7 +69,7 @@ export function SignupPage() {
           error={errors.fields.password}
           hint="At least 8 characters. A few unrelated words work well."
         />
-        <SubmitButton busy={fetching} busyLabel="Creating your account…" disabled={wait.secondsLeft > 0}>
+        <SubmitButton busy={fetching} busyLabel="Creating your account…" disabled={errors.waiting}>
           Create account
         </SubmitButton>
       </form>
