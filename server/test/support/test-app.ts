@@ -1,4 +1,5 @@
 import { MikroORM } from '@mikro-orm/postgresql';
+import type { Plugin } from 'graphql-yoga';
 import { createApp, type App } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { migrateDatabase } from '../../src/database/migrate.ts';
@@ -30,13 +31,24 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  /** Rewrites the database URL, e.g. to go through a proxy the test can cut. */
+  connectVia?: (databaseUrl: string) => string;
+  /** The server's clock; a hand-moved one by default. */
+  clock?: TestClock;
+  /** Yoga plugins after the app's own, e.g. a request recorder. */
+  plugins?: Plugin[];
+  /** The built web app to serve at `/`. */
+  webAppDir?: string;
+}
+
 /** The real app on a fresh, migrated database of its own; `env` overrides the test defaults. */
 export async function createTestApp(
   env: Record<string, string> = {},
-  { connectVia }: { connectVia?: (databaseUrl: string) => string } = {},
+  { connectVia, clock = createTestClock(), plugins, webAppDir }: TestAppOptions = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
-  const instance = await startInstance(connectVia ? connectVia(database.url) : database.url, env, createTestClock());
+  const instance = await startInstance(connectVia ? connectVia(database.url) : database.url, env, clock, { plugins, webAppDir });
   return {
     ...instance,
     async close() {
@@ -46,7 +58,12 @@ export async function createTestApp(
   };
 }
 
-async function startInstance(databaseUrl: string, env: Record<string, string>, clock: TestClock): Promise<TestApp> {
+async function startInstance(
+  databaseUrl: string,
+  env: Record<string, string>,
+  clock: TestClock,
+  { plugins, webAppDir }: Pick<TestAppOptions, 'plugins' | 'webAppDir'> = {},
+): Promise<TestApp> {
   // Most suites sign up and refresh far more often than a person; the limits have a suite of their own.
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -61,7 +78,7 @@ async function startInstance(databaseUrl: string, env: Record<string, string>, c
   await migrateDatabase(orm);
   const logs: string[] = [];
   const logger = createLogger(config.logLevel, { write: (line: string) => void logs.push(line) });
-  const app = await createApp({ config, orm, logger, now: clock.now });
+  const app = await createApp({ config, orm, logger, now: clock.now, plugins, webAppDir });
   return {
     app,
     orm,

@@ -1,14 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { MikroORM } from '@mikro-orm/postgresql';
 import type { Plugin } from 'graphql-yoga';
-import { createApp } from '../../../server/src/app.ts';
-import { loadConfig, type Config } from '../../../server/src/config.ts';
-import { migrateDatabase } from '../../../server/src/database/migrate.ts';
-import { createLogger } from '../../../server/src/logger.ts';
-import { ormConfig } from '../../../server/src/mikro-orm.config.ts';
-import { createTestDatabase } from '../../../server/test/support/test-database.ts';
+import type { Config } from '../../../server/src/config.ts';
+import { createTestApp } from '../../../server/test/support/test-app.ts';
+import { recordOutcomes, type RequestOutcome } from '../../src/auth/test-support/request-outcomes.ts';
 // Declares what the global setup provides (`postgresAdminUrl`), which the test database reads.
 import type {} from '../../../server/test/support/global-setup.ts';
 
@@ -16,7 +12,7 @@ import type {} from '../../../server/test/support/global-setup.ts';
 export const WEB_DIST = fileURLToPath(new URL('../../dist', import.meta.url));
 
 /** One GraphQL request as the server saw it. */
-export interface RecordedRequest {
+export interface RecordedRequest extends RequestOutcome {
   operationName: string | null;
   /** The document's first characters, to tell anonymous operations (GraphiQL's) apart. */
   document: string;
@@ -24,10 +20,6 @@ export interface RecordedRequest {
   csrfHeader: boolean;
   origin: string | null;
   authorization: string | null;
-  /** Set once the response went out. */
-  status?: number;
-  /** `extensions.reason` of the first error, when there was one. */
-  reason?: string;
 }
 
 /**
@@ -102,16 +94,7 @@ function requestRecorder(requests: RecordedRequest[], delays: Map<string, number
       const delay = entry.operationName === null ? undefined : delays.get(entry.operationName);
       if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
     },
-    onExecutionResult({ request, result }) {
-      const entry = byRequest.get(request);
-      if (!entry || !result || Symbol.asyncIterator in result) return;
-      const reason = result.errors?.[0]?.extensions?.reason;
-      if (typeof reason === 'string') entry.reason = reason;
-    },
-    onResponse({ request, response }) {
-      const entry = byRequest.get(request);
-      if (entry) entry.status = response.status;
-    },
+    ...recordOutcomes(byRequest),
   };
 }
 
@@ -126,28 +109,19 @@ export async function startE2eServer(env: Record<string, string> = {}): Promise<
   const { port } = http.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
 
-  const database = await createTestDatabase();
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    BCRYPT_COST: '4',
-    LOG_LEVEL: 'warn',
-    // Tests sign up and refresh far more often than a person; the limits have server tests of their own.
-    SIGNUP_LIMIT_IP: 'off',
-    REFRESH_LIMIT_IP: 'off',
-    PUBLIC_ORIGIN: origin,
-    PORT: String(port),
-    ...env,
-    DATABASE_URL: database.url,
-  });
-  const orm = await MikroORM.init(ormConfig(database.url));
-  await migrateDatabase(orm);
-  const clock = createShiftableClock();
-  const logs: string[] = [];
-  const logger = createLogger(config.logLevel, { write: (line: string) => void logs.push(line) });
   const requests: RecordedRequest[] = [];
   const delays = new Map<string, number>();
-  const app = await createApp({ config, orm, logger, now: clock.now, webAppDir: WEB_DIST, plugins: [requestRecorder(requests, delays)] });
-  http.on('request', app);
+  const server = await createTestApp(
+    {
+      LOG_LEVEL: 'warn',
+      PUBLIC_ORIGIN: origin,
+      PORT: String(port),
+      ...env,
+    },
+    { clock: createShiftableClock(), webAppDir: WEB_DIST, plugins: [requestRecorder(requests, delays)] },
+  );
+  const { config, clock, logs } = server;
+  http.on('request', server.app);
 
   return {
     origin,
@@ -168,9 +142,7 @@ export async function startE2eServer(env: Record<string, string> = {}): Promise<
     async close() {
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
-      await app.dispose();
-      await orm.close();
-      await database.drop();
+      await server.close();
     },
   };
 }

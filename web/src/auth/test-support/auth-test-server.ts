@@ -1,19 +1,14 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MikroORM } from '@mikro-orm/postgresql';
 import type { Plugin } from 'graphql-yoga';
-import { createApp } from '../../../../server/src/app.ts';
-import { loadConfig, type Config } from '../../../../server/src/config.ts';
-import { migrateDatabase } from '../../../../server/src/database/migrate.ts';
-import { createLogger } from '../../../../server/src/logger.ts';
-import { ormConfig } from '../../../../server/src/mikro-orm.config.ts';
-import { createTestClock, type TestClock } from '../../../../server/test/support/test-app.ts';
-import { createTestDatabase } from '../../../../server/test/support/test-database.ts';
+import type { Config } from '../../../../server/src/config.ts';
+import { createTestApp, type TestClock } from '../../../../server/test/support/test-app.ts';
+import { recordOutcomes, type RequestOutcome } from './request-outcomes.ts';
 // Declares what the global setup provides (`postgresAdminUrl`), which the test database reads.
 import type {} from '../../../../server/test/support/global-setup.ts';
 
 /** One GraphQL request as the server saw it. */
-export interface LoggedRequest {
+export interface LoggedRequest extends RequestOutcome {
   /** Order of arrival, from 1. */
   seq: number;
   operationName: string | null;
@@ -21,10 +16,6 @@ export interface LoggedRequest {
   csrfHeader: boolean;
   authorization: string | null;
   cookie: string | null;
-  /** Set once the response went out. */
-  status?: number;
-  /** `extensions.reason` of the first error, when there was one. */
-  reason?: string;
 }
 
 /** An answer the test makes the server give instead of running the operation. */
@@ -76,14 +67,6 @@ function faultResponse(fault: Fault): Response {
 
 /** The real app on its own database, served over HTTP on a free port, with a request log and fault hooks. */
 export async function startAuthTestServer(env: Record<string, string> = {}): Promise<AuthTestServer> {
-  const database = await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', LOG_LEVEL: 'warn', ACCESS_TOKEN_TTL: '5s', ...env, DATABASE_URL: database.url });
-  const orm = await MikroORM.init(ormConfig(database.url));
-  await migrateDatabase(orm);
-  const clock = createTestClock();
-  const logs: string[] = [];
-  const logger = createLogger(config.logLevel, { write: (line: string) => void logs.push(line) });
-
   const requests: LoggedRequest[] = [];
   const byRequest = new WeakMap<Request, LoggedRequest>();
   const holds = new Map<string, { gate: Promise<void>; arrived(): void }>();
@@ -114,27 +97,17 @@ export async function startAuthTestServer(env: Record<string, string> = {}): Pro
         endResponse(faultResponse(answer));
       }
     },
-    onExecutionResult({ request, result }) {
-      const entry = byRequest.get(request);
-      if (!entry || !result || Symbol.asyncIterator in result) return;
-      const reason = result.errors?.[0]?.extensions?.reason;
-      if (typeof reason === 'string') entry.reason = reason;
-    },
-    onResponse({ request, response }) {
-      const entry = byRequest.get(request);
-      if (entry) entry.status = response.status;
-    },
+    ...recordOutcomes(byRequest),
   };
 
-  const app = await createApp({
-    config,
-    orm,
-    logger,
-    now: clock.now,
-    // The app's own CSRF prevention and Origin check stay in force; the recorder runs after them.
-    plugins: [recorder],
-  });
-  const http = createServer(app);
+  // The app's own CSRF prevention and Origin check stay in force; the recorder runs after them.
+  const server = await createTestApp(
+    // The default limits stay on here (createTestApp turns sign-up and refresh limits off).
+    { LOG_LEVEL: 'warn', ACCESS_TOKEN_TTL: '5s', SIGNUP_LIMIT_IP: '20/1h', REFRESH_LIMIT_IP: '600/1m', ...env },
+    { plugins: [recorder] },
+  );
+  const { config, clock } = server;
+  const http = createServer(server.app);
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;
 
@@ -167,8 +140,7 @@ export async function startAuthTestServer(env: Record<string, string> = {}): Pro
     async close() {
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
-      await orm.close();
-      await database.drop();
+      await server.close();
     },
   };
 }
