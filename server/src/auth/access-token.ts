@@ -1,5 +1,6 @@
 import { errors, jwtVerify, SignJWT, type JWTHeaderParameters } from 'jose';
 import { ACCESS_TOKEN_ALGORITHMS, type KeyRing } from './signing-keys.ts';
+import { isUuid } from '../uuid.ts';
 
 export interface AccessTokenClaims {
   userId: string;
@@ -13,9 +14,6 @@ export interface TokenAudience {
 }
 
 const ACCESS_TOKEN_TYPE = 'at+jwt';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
 const CLOCK_SKEW_SECONDS = 5;
 
 export function signAccessToken(

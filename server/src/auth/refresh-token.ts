@@ -1,10 +1,10 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { isUuid } from '../uuid.ts';
 
 /** The secret half of a refresh token: 256 random bits. */
 export type RefreshSecret = Buffer;
 
 const SECRET_BYTES = 32;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const SECRET = /^[A-Za-z0-9_-]{43}$/;
 
 export function createRefreshSecret(): RefreshSecret {
@@ -18,7 +18,7 @@ export function formatRefreshToken(sessionId: string, secret: RefreshSecret): st
 
 export function parseRefreshToken(token: string): { sessionId: string; secret: RefreshSecret } | undefined {
   const [sessionId, encoded, ...rest] = token.split('.');
-  if (rest.length > 0 || !sessionId || !encoded || !UUID.test(sessionId) || !SECRET.test(encoded)) return undefined;
+  if (rest.length > 0 || !sessionId || !encoded || !isUuid(sessionId) || !SECRET.test(encoded)) return undefined;
   return { sessionId, secret: Buffer.from(encoded, 'base64url') };
 }
 

@@ -1,9 +1,9 @@
 import { builder } from '../builder.ts';
 import { forbidden } from '../errors.ts';
+import { isUuid } from '../uuid.ts';
 import { Session } from './session.entity.ts';
 import { revokeSessions, sessionExpiresAt } from './sessions.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const SessionRef = builder.objectRef<Session>('Session').implement({
   description: 'One login on one device.',
@@ -65,7 +65,7 @@ builder.mutationField('revokeSession', (t) =>
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, context) => {
       const viewer = await context.viewer();
-      const session = UUID.test(id) ? await context.em().findOne(Session, { id }) : null;
+      const session = isUuid(id.toLowerCase()) ? await context.em().findOne(Session, { id }) : null;
       // Unknown and foreign sessions get the same answer, so ids cannot be probed.
       if (!session || session.user.id !== viewer.userId) throw forbidden('You can only end your own sessions.');
       const now = context.now();
