@@ -69,11 +69,17 @@ export async function loadSigningKeys(
     const ring = await buildKeyRing(configured as JWK[]);
     return { current: () => ring, reload: async () => {} };
   }
-  let ring = await buildKeyRing(await readStoredKeys(em.fork(), now, accessTokenTtlMs));
+  const kidsOf = (keys: JWK[]) => keys.map((key) => key.kid).join(',');
+  let stored = await readStoredKeys(em.fork(), now, accessTokenTtlMs);
+  let ring = await buildKeyRing(stored);
   return {
     current: () => ring,
     async reload(at) {
-      ring = await buildKeyRing(await readStoredKeys(em.fork(), at, accessTokenTtlMs));
+      const latest = await readStoredKeys(em.fork(), at, accessTokenTtlMs);
+      // The same keys in the same order keep the same ring: a new one would empty the verified-token cache.
+      if (kidsOf(latest) === kidsOf(stored)) return;
+      stored = latest;
+      ring = await buildKeyRing(latest);
     },
   };
 }
