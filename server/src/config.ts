@@ -45,6 +45,20 @@ const flag = z
   .optional()
   .transform((text) => (text === undefined ? undefined : ['true', '1', 'yes', 'on'].includes(text)));
 
+/** How many proxies in front to believe: `false`/`0` none, `true` one, or a count of hops. */
+const trustedHops = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    if (text === undefined) return 0;
+    const value = text.trim().toLowerCase();
+    if (['false', 'no', 'off'].includes(value)) return 0;
+    if (['true', 'yes', 'on'].includes(value)) return 1;
+    if (/^\d{1,2}$/.test(value)) return Number(value);
+    ctx.addIssue({ code: 'custom', message: `expected the number of trusted proxy hops (0-99), true (= 1) or false, got "${text}"` });
+    return z.NEVER;
+  });
+
 const origin = z.string().transform((text, ctx) => {
   try {
     const url = new URL(text);
@@ -106,7 +120,7 @@ const environment = z.object({
   REQUEST_BODY_LIMIT: z.coerce.number().int().min(1024).default(65_536),
   BCRYPT_COST: z.coerce.number().int().min(4).max(31).default(12),
   JWT_PRIVATE_KEYS: jwkSet.optional(),
-  TRUST_PROXY: flag,
+  TRUST_PROXY: trustedHops,
   GRAPHQL_INTROSPECTION: flag,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -154,7 +168,8 @@ export interface Config {
   requestBodyLimitBytes: number;
   /** Unset: keys are generated once and kept in the database. */
   jwtPrivateKeys: PrivateJwk[] | undefined;
-  trustProxy: boolean;
+  /** Proxies in front whose `X-Forwarded-For` entries are believed; 0 means the socket's address. */
+  trustProxyHops: number;
   introspection: boolean;
   logLevel: string;
   /** Cookies get `Secure` and the `__Host-` prefix unless the origin is plain-http localhost. */
@@ -225,7 +240,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       refreshIp: env.REFRESH_LIMIT_IP,
     },
     jwtPrivateKeys: env.JWT_PRIVATE_KEYS,
-    trustProxy: env.TRUST_PROXY ?? false,
+    trustProxyHops: env.TRUST_PROXY,
     introspection: env.GRAPHQL_INTROSPECTION ?? !production,
     logLevel: env.LOG_LEVEL,
     secureCookies: !plainLocalhost,

@@ -12,6 +12,7 @@ import type { RevocationList } from './auth/revocation-list.ts';
 import type { SigningKeys } from './auth/signing-keys.ts';
 import type { RevocationReason } from './auth/sessions.ts';
 import type { AuthMetrics } from './http/metrics.ts';
+import { clientAddress } from './http/client-address.ts';
 
 /** What the app is built from: created once at start-up, shared by every request. */
 export interface AppDependencies {
@@ -71,14 +72,6 @@ export interface ServerContext {
   req?: IncomingMessage;
 }
 
-function clientIpOf(request: Request, req: IncomingMessage | undefined, trustProxy: boolean): string | null {
-  if (trustProxy) {
-    const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded.slice(0, 64);
-  }
-  return req?.socket.remoteAddress ?? null;
-}
-
 type AccessTokenSource = { token: string } | { malformed: true } | undefined;
 
 function bearerToken(request: Request): AccessTokenSource {
@@ -133,7 +126,7 @@ export function createContextFactory(deps: AppDependencies) {
         metrics.revocations.inc({ reason }, sessionIds.length);
       },
       em: () => (em ??= orm.em.fork()),
-      clientIp: clientIpOf(request, req, config.trustProxy),
+      clientIp: clientAddress(request.headers.get('x-forwarded-for'), req?.socket.remoteAddress, config.trustProxyHops),
       userAgent: request.headers.get('user-agent'),
       viewer: () => (viewer ??= authenticate()),
       currentSessionId: () => (viewer ??= authenticate()).then((found) => found.sessionId, () => undefined),

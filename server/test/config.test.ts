@@ -34,7 +34,7 @@ describe('loadConfig defaults (DESIGN section 9)', () => {
       refreshGraceMs: 10 * SECOND,
       bcryptCost: 12,
       jwtPrivateKeys: undefined,
-      trustProxy: false,
+      trustProxyHops: 0,
       introspection: true,
       logLevel: 'info',
       secureCookies: false,
@@ -68,10 +68,11 @@ describe('loadConfig defaults (DESIGN section 9)', () => {
     expect(loadConfig({ NODE_ENV: 'production', PUBLIC_ORIGIN: 'https://auth.example.com', GRAPHQL_INTROSPECTION: 'true' }).introspection).toBe(true);
   });
 
-  it('believes X-Forwarded-For only when TRUST_PROXY is set to a true value', () => {
-    expect(loadConfig({}).trustProxy).toBe(false);
-    for (const value of ['true', '1', 'yes', 'on']) expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toBe(true);
-    for (const value of ['false', '0', 'no', 'off']) expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toBe(false);
+  it('reads TRUST_PROXY as a number of proxy hops, with true meaning one and false none', () => {
+    expect(loadConfig({}).trustProxyHops).toBe(0);
+    for (const value of ['true', 'yes', 'on', '1']) expect(loadConfig({ TRUST_PROXY: value }).trustProxyHops).toBe(1);
+    for (const value of ['false', '0', 'no', 'off']) expect(loadConfig({ TRUST_PROXY: value }).trustProxyHops).toBe(0);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxyHops).toBe(2);
   });
 });
 
@@ -119,6 +120,8 @@ describe('invalid values', () => {
     { variable: 'JWT_PRIVATE_KEYS', value: 'not-json' },
     { variable: 'JWT_PRIVATE_KEYS', value: '{"keys":[{"kty":"oct","k":"c2VjcmV0"}]}' },
     { variable: 'TRUST_PROXY', value: 'maybe' },
+    { variable: 'TRUST_PROXY', value: '-1' },
+    { variable: 'TRUST_PROXY', value: '1.5' },
     { variable: 'GRAPHQL_INTROSPECTION', value: 'sometimes' },
     { variable: 'NODE_ENV', value: 'staging' },
     { variable: 'LOG_LEVEL', value: 'loud' },
@@ -205,7 +208,7 @@ describe('production', () => {
       databaseUrl: undefined,
       secureCookies: true,
       introspection: false,
-      trustProxy: false,
+      trustProxyHops: 0,
     });
   });
 
