@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './support/test-app.ts';
+import { createTestApp } from './support/test-app.ts';
 import { LOGIN, newAccount, SIGNUP, type AuthPayloadData } from './support/operations.ts';
 import type { GraphQLErrorBody } from './support/graphql-request.ts';
 
