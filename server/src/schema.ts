@@ -1,5 +1,6 @@
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import { builder } from './builder.ts';
+import { guardTextArguments } from './text-input-guard.ts';
 import './scalars.ts';
 import './user/user.schema.ts';
 import './auth/auth.schema.ts';
@@ -9,7 +10,7 @@ import './auth/password.schema.ts';
 builder.queryType({});
 builder.mutationType({});
 
-export const schema = builder.toSchema();
+export const schema = guardTextArguments(builder.toSchema());
 
 /** The SDL committed as `schema.graphql`, sorted so the file diffs cleanly. */
 export function printSortedSchema(): string {

@@ -2,9 +2,17 @@ import { badUserInput } from '../errors.ts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/** Emails are compared trimmed and case-insensitively, so they are stored that way. */
+// Invisible characters (zero-width, bidi controls, BOM) and control characters make look-alike addresses.
+const INVISIBLE_OR_CONTROL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
+/**
+ * The one form an email is stored and compared in: compatibility forms folded (NFKC: fullwidth
+ * letters, ligatures), composed (`é` whichever way it was typed), trimmed and lower-cased, so
+ * look-alike spellings of one address cannot become separate accounts.
+ */
 export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
+  if (INVISIBLE_OR_CONTROL.test(email)) throw badUserInput('email', 'Remove the invisible or control characters from the email address.');
+  return email.normalize('NFKC').trim().toLowerCase().normalize('NFC');
 }
 
 export function validateEmail(email: string): string {
