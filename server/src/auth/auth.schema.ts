@@ -6,7 +6,7 @@ import { User } from '../user/user.entity.ts';
 import { UserRef } from '../user/user.schema.ts';
 import { normalizeEmail, validateEmail, validateName } from '../user/user-input.ts';
 import { deliverTokens, type AuthPayload } from './auth-payload.ts';
-import { hashCost, hashPassword, validatePassword, verifyPassword } from './password.ts';
+import { hashCost, hashPassword, lockPasswordHash, validatePassword, verifyPassword } from './password.ts';
 import { deviceTokenTrusts } from './device-token.ts';
 import { loginCharges, settleSuccessfulLogin } from './login-limits.ts';
 import { chargeAttempt, type Charge } from './rate-limit.ts';
@@ -126,10 +126,19 @@ builder.mutationField('login', (t) =>
         context.metrics.loginFailures.inc();
         throw invalidCredentials();
       }
+      const upgradedHash = hashCost(user.passwordHash) < config.bcryptCost ? await hashPassword(input.password, config.bcryptCost) : undefined;
+      const issued = await em.transactional(async (tx) => {
+        const stillValid = await lockPasswordHash(tx, user.id, { password: input.password, verifiedHash: user.passwordHash });
+        if (!stillValid) return undefined;
+        // Only the hash just verified is replaced: a password changed meanwhile is never written back.
+        if (upgradedHash) await tx.execute('update users set password_hash = ? where id = ?', [upgradedHash, user.id]);
+        return startSession(tx, { userId: user.id, ...deviceOf(context), now: context.now(), policy: sessionPolicy(context) });
+      });
+      if (!issued) {
+        context.metrics.loginFailures.inc();
+        throw invalidCredentials();
+      }
       await settleSuccessfulLogin(em, charges);
-      if (hashCost(user.passwordHash) < config.bcryptCost) user.passwordHash = await hashPassword(input.password, config.bcryptCost);
-      const issued = startSession(em, { userId: user.id, ...deviceOf(context), now: context.now(), policy: sessionPolicy(context) });
-      await em.flush();
       return deliverTokens(context, user, issued, transport ?? 'COOKIE', { rememberDevice: true });
     },
   }),

@@ -1,7 +1,7 @@
 import { builder } from '../builder.ts';
 import { invalidCredentials, unauthenticated } from '../errors.ts';
 import { User } from '../user/user.entity.ts';
-import { hashPassword, validatePassword, verifyPassword } from './password.ts';
+import { hashPassword, lockPasswordHash, validatePassword, verifyPassword } from './password.ts';
 import { revokeSessions } from './sessions.ts';
 
 builder.mutationField('changePassword', (t) =>
@@ -25,10 +25,13 @@ builder.mutationField('changePassword', (t) =>
       const passwordHash = await hashPassword(newPassword, config.bcryptCost);
       const now = context.now();
       const revoked = await em.transactional(async (tx) => {
+        // A login or another change that committed since the check above must not be overruled.
+        if (!(await lockPasswordHash(tx, user.id, { password: currentPassword, verifiedHash: user.passwordHash }))) return undefined;
         await tx.nativeUpdate(User, { id: user.id }, { passwordHash, updatedAt: now });
         // Whoever knew the old password may hold a session: end every one but this.
         return revokeSessions(tx, { userId: user.id, exceptSessionId: viewer.sessionId, reason: 'password_changed', now });
       });
+      if (!revoked) throw invalidCredentials('The current password is incorrect.', 'currentPassword');
       context.sessionsEnded(revoked, 'password_changed');
       return true;
     },

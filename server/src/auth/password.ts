@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import bcrypt from 'bcrypt';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { badUserInput } from '../errors.ts';
 
 export const PASSWORD_MIN_LENGTH = 8;
@@ -66,4 +67,21 @@ export function validatePassword(field: string, password: string): string {
     throw badUserInput(field, `Password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters.`);
   }
   return password;
+}
+
+/**
+ * Locks the user's row for the rest of the transaction and tells whether `password` still matches
+ * the stored hash. Logins and password changes both take this lock before they write, so a session
+ * started from a password check commits either before a password change (which then ends it) or
+ * after it (and is refused here): none outlives the change. The hash is compared first; only when
+ * another transaction replaced it since `verifiedHash` was read is the password checked again.
+ */
+export async function lockPasswordHash(
+  tx: EntityManager,
+  userId: string,
+  { password, verifiedHash }: { password: string; verifiedHash: string },
+): Promise<boolean> {
+  const [row] = await tx.execute<{ password_hash: string }[]>('select password_hash from users where id = ? for update', [userId]);
+  if (!row) return false;
+  return row.password_hash === verifiedHash || verifyPassword(password, row.password_hash);
 }
