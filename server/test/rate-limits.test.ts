@@ -191,3 +191,117 @@ describe('counters shared by two instances', () => {
     expectRateLimited(await login(a, account));
   });
 });
+
+describe('changePassword counts wrong current passwords like failed logins', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ TRUST_PROXY: 'true' });
+  });
+  afterAll(() => t.close());
+
+  const CHANGE_PASSWORD = 'mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }';
+  const change = (token: string, currentPassword: string, ip = '203.0.113.150') =>
+    graphql(t.app, CHANGE_PASSWORD, { token, variables: { c: currentPassword, n: 'a new password here' }, headers: { 'x-forwarded-for': ip } });
+
+  async function signedIn(ip = '203.0.113.150') {
+    const account = await signup(t, ip);
+    const token = (await login(t, account, { ip })).data!.login.accessToken!;
+    return { account, token };
+  }
+
+  it('refuses the sixth wrong guess with a stolen access token, and then the right password too', async () => {
+    const { account, token } = await signedIn();
+    for (let attempt = 1; attempt <= 5; attempt++) expect(codeOf(await change(token, `wrong guess ${attempt}`))).toBe('INVALID_CREDENTIALS');
+    expectRateLimited(await change(token, 'wrong guess 6'));
+    expectRateLimited(await change(token, account.password));
+    // The account was not taken over: the old password still logs in from elsewhere.
+    expect(codeOf(await login(t, account, { ip: '192.0.2.150' }))).toBe('OK');
+  });
+
+  it('shares one count with failed logins from the same address', async () => {
+    const { account, token } = await signedIn('203.0.113.151');
+    for (let attempt = 1; attempt <= 3; attempt++) await login(t, account, { password: 'wrong password', ip: '203.0.113.151' });
+    for (let attempt = 1; attempt <= 2; attempt++) expect(codeOf(await change(token, 'wrong guess', '203.0.113.151'))).toBe('INVALID_CREDENTIALS');
+    expectRateLimited(await login(t, account, { ip: '203.0.113.151' }));
+    expectRateLimited(await change(token, account.password, '203.0.113.151'));
+  });
+
+  it('lets exactly five of forty simultaneous wrong guesses be checked', async () => {
+    const { token } = await signedIn('203.0.113.152');
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, index) => change(token, `guess ${index}`, '203.0.113.152')));
+    const codes = answers.map(codeOf);
+    expect(codes.filter((code) => code === 'INVALID_CREDENTIALS')).toHaveLength(5);
+    expect(codes.filter((code) => code === 'RATE_LIMITED')).toHaveLength(35);
+  });
+});
+
+describe('a known device on an address shared with strangers', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ TRUST_PROXY: 'true' });
+  });
+  afterAll(() => t.close());
+
+  it("keeps the owner's device logging in while strangers behind the same NAT exhaust the address's own count", async () => {
+    const account = await signup(t, '192.0.2.70');
+    const deviceToken = (await login(t, account, { ip: '192.0.2.70' })).data!.login.deviceToken!;
+    for (let attempt = 1; attempt <= 6; attempt++) await login(t, account, { password: 'wrong password', ip: '192.0.2.70' });
+    expectRateLimited(await login(t, account, { ip: '192.0.2.70' }));
+    expect(codeOf(await login(t, account, { ip: '192.0.2.70', deviceToken }))).toBe('OK');
+  });
+
+  it("still counts the device's own failures in its own bucket", async () => {
+    const account = await signup(t, '192.0.2.71');
+    const deviceToken = (await login(t, account, { ip: '192.0.2.71' })).data!.login.deviceToken!;
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      expect(codeOf(await login(t, account, { password: 'wrong password', ip: '192.0.2.71', deviceToken }))).toBe('INVALID_CREDENTIALS');
+    }
+    expectRateLimited(await login(t, account, { ip: '192.0.2.71', deviceToken }));
+    // The device's failures did not use up the address's count for everyone else.
+    expect(codeOf(await login(t, account, { ip: '192.0.2.71' }))).toBe('OK');
+  });
+
+  it('gives a browser device cookie the same exemption', async () => {
+    const account = await signup(t, '192.0.2.72');
+    const browser = createCookieJar();
+    const browserLogin = () =>
+      graphql(t.app, LOGIN, { variables: { input: { email: account.email, password: account.password } }, jar: browser, headers: { 'x-forwarded-for': '192.0.2.72' } });
+    expect(codeOf(await browserLogin())).toBe('OK');
+    for (let attempt = 1; attempt <= 6; attempt++) await login(t, account, { password: 'wrong password', ip: '192.0.2.72' });
+    expect(codeOf(await browserLogin())).toBe('OK');
+  });
+});
+
+describe('a flood of wrong passwords from one address with the limits off', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ TRUST_PROXY: 'true', BCRYPT_COST: '8', LOGIN_LIMIT_ACCOUNT_IP: 'off', LOGIN_LIMIT_ACCOUNT: 'off', LOGIN_LIMIT_IP: 'off' });
+  });
+  afterAll(() => t.close());
+
+  it('is refused in part at once rather than queued, and a real user from another address is answered before most of it', async () => {
+    const victim = await signup(t, '192.0.2.80');
+    const target = await signup(t, '192.0.2.81');
+    const finished: string[] = [];
+    const flood = Array.from({ length: 60 }, (_, index) =>
+      login(t, target, { password: `guess ${index}`, ip: '203.0.113.180' }).then((response) => {
+        finished.push('flood');
+        return codeOf(response);
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const real = login(t, victim, { ip: '192.0.2.80' }).then((response) => {
+      finished.push('victim');
+      return codeOf(response);
+    });
+    const [codes, victimCode] = await Promise.all([Promise.all(flood), real]);
+    expect(victimCode).toBe('OK');
+    // The address's queue is bounded: the excess is answered RATE_LIMITED without hashing.
+    expect(codes.filter((code) => code === 'RATE_LIMITED').length).toBeGreaterThan(0);
+    expect(codes.every((code) => code === 'RATE_LIMITED' || code === 'INVALID_CREDENTIALS')).toBe(true);
+    // Served ahead of the queue, not after it: most of the checked flood finishes after the real user.
+    const checkedFlood = codes.filter((code) => code === 'INVALID_CREDENTIALS').length;
+    const floodAfterVictim = finished.length - 1 - finished.indexOf('victim');
+    expect(floodAfterVictim).toBeGreaterThan(checkedFlood / 2);
+  });
+});

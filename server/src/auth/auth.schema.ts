@@ -1,15 +1,14 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
-import { emailTaken, invalidCredentials, rateLimited, unauthenticated } from '../errors.ts';
+import { emailTaken, invalidCredentials, unauthenticated } from '../errors.ts';
 import { User } from '../user/user.entity.ts';
 import { UserRef } from '../user/user.schema.ts';
 import { normalizeEmail, validateEmail, validateName } from '../user/user-input.ts';
 import { deliverTokens, type AuthPayload } from './auth-payload.ts';
-import { hashCost, hashPassword, lockPasswordHash, validatePassword, verifyPassword } from './password.ts';
-import { deviceTokenTrusts } from './device-token.ts';
-import { loginCharges, settleSuccessfulLogin } from './login-limits.ts';
-import { chargeAttempt, type Charge } from './rate-limit.ts';
+import { hashCost, hashPassword, lockPasswordHash, validatePassword } from './password.ts';
+import { chargeOrRefuse, settleSuccessfulPasswordCheck } from './login-limits.ts';
+import { checkPassword, clientIpKey } from './password-check.ts';
 import { findSessionByRefreshToken, revokeSessions, rotateRefreshToken, startSession } from './sessions.ts';
 
 const TokenTransport = builder.enumType('TokenTransport', {
@@ -57,16 +56,6 @@ function deviceOf(context: GraphQLContext) {
   return { userAgent: context.userAgent, ip: context.clientIp };
 }
 
-/** Charges an attempt to the given counters or answers RATE_LIMITED (HTTP 429) with the wait. */
-async function chargeOrRefuse(context: GraphQLContext, action: 'login' | 'signup' | 'refresh', charges: Charge[]): Promise<void> {
-  const verdict = await chargeAttempt(context.em(), charges, context.now());
-  if (verdict.allowed) return;
-  context.metrics.rateLimited.inc({ action });
-  throw rateLimited(verdict.retryAfterSeconds);
-}
-
-// Requests whose address is unknown (no socket, no trusted proxy header) share one bucket.
-const ipOf = (context: GraphQLContext) => context.clientIp ?? 'unknown';
 
 builder.mutationField('signup', (t) =>
   t.field({
@@ -82,9 +71,9 @@ builder.mutationField('signup', (t) =>
       const password = validatePassword('password', input.password);
       const em = context.em();
       const signupLimit = context.config.rateLimits.signupIp;
-      if (signupLimit) await chargeOrRefuse(context, 'signup', [{ key: `signup:ip:${ipOf(context)}`, rule: signupLimit }]);
+      if (signupLimit) await chargeOrRefuse(context, 'signup', [{ key: `signup:ip:${clientIpKey(context)}`, rule: signupLimit }]);
       if ((await em.count(User, { email })) > 0) throw emailTaken();
-      const passwordHash = await hashPassword(password, context.config.bcryptCost);
+      const passwordHash = await hashPassword(password, context.config.bcryptCost, [`ip:${clientIpKey(context)}`]);
       const user = em.create(User, { email, name, avatarUrl: null, passwordHash });
       const issued = startSession(em, { userId: user.id, ...deviceOf(context), now: context.now(), policy: sessionPolicy(context) });
       try {
@@ -112,23 +101,12 @@ builder.mutationField('login', (t) =>
       const em = context.em();
       const email = normalizeEmail(input.email);
       const user = await em.findOne(User, { email }, { populate: ['passwordHash'] });
-      const deviceToken = transport === 'BEARER' ? (input.deviceToken ?? undefined) : await context.deviceTokenCookie();
-      const trustedDevice = await deviceTokenTrusts(context.signingKeys.current(), deviceToken, user?.id, {
-        publicOrigin: config.publicOrigin,
-        now: context.now(),
-      });
-      // Charged before the password is checked, so while limited even the right password is refused.
-      const charges = loginCharges(config.rateLimits, { email, ip: ipOf(context), trustedDevice });
-      await chargeOrRefuse(context, 'login', charges);
-      // Unknown emails are checked against a dummy hash, so timing does not tell which emails exist.
-      const matches = await verifyPassword(input.password, user?.passwordHash ?? context.dummyPasswordHash);
-      if (!user || !matches) {
-        context.metrics.loginFailures.inc();
-        throw invalidCredentials();
-      }
-      const upgradedHash = hashCost(user.passwordHash) < config.bcryptCost ? await hashPassword(input.password, config.bcryptCost) : undefined;
+      const presentedDeviceToken = transport === 'BEARER' ? (input.deviceToken ?? undefined) : await context.deviceTokenCookie();
+      const { matches, limits, owners } = await checkPassword(context, 'login', { email, user, password: input.password, presentedDeviceToken });
+      if (!user || !matches) throw invalidCredentials();
+      const upgradedHash = hashCost(user.passwordHash) < config.bcryptCost ? await hashPassword(input.password, config.bcryptCost, owners) : undefined;
       const issued = await em.transactional(async (tx) => {
-        const stillValid = await lockPasswordHash(tx, user.id, { password: input.password, verifiedHash: user.passwordHash });
+        const stillValid = await lockPasswordHash(tx, user.id, { password: input.password, verifiedHash: user.passwordHash, owners });
         if (!stillValid) return undefined;
         // Only the hash just verified is replaced: a password changed meanwhile is never written back.
         if (upgradedHash) await tx.execute('update users set password_hash = ? where id = ?', [upgradedHash, user.id]);
@@ -138,7 +116,7 @@ builder.mutationField('login', (t) =>
         context.metrics.loginFailures.inc();
         throw invalidCredentials();
       }
-      await settleSuccessfulLogin(em, charges);
+      await settleSuccessfulPasswordCheck(em, limits);
       return deliverTokens(context, user, issued, transport ?? 'COOKIE', { rememberDevice: true });
     },
   }),
@@ -154,7 +132,7 @@ builder.mutationField('refresh', (t) =>
       const refreshToken = fromCookie ? await context.refreshTokenCookie() : args.refreshToken;
       if (refreshToken === undefined || refreshToken === null) throw unauthenticated('TOKEN_MISSING');
       const refreshLimit = context.config.rateLimits.refreshIp;
-      if (refreshLimit) await chargeOrRefuse(context, 'refresh', [{ key: `refresh:ip:${ipOf(context)}`, rule: refreshLimit }]);
+      if (refreshLimit) await chargeOrRefuse(context, 'refresh', [{ key: `refresh:ip:${clientIpKey(context)}`, rule: refreshLimit }]);
       const result = await rotateRefreshToken(context.pool, refreshToken, { now: context.now(), policy: sessionPolicy(context) });
       context.metrics.refreshes.inc({ result: 'failure' in result ? result.failure : 'ok' });
       if ('failure' in result) {

@@ -1,28 +1,66 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RateLimits } from '../config.ts';
-import { refundAttempt, resetCounters, type Charge } from './rate-limit.ts';
+import type { GraphQLContext } from '../context.ts';
+import { rateLimited } from '../errors.ts';
+import { chargeAttempt, refundAttempt, resetCounters, type Charge } from './rate-limit.ts';
+import type { HashOwners } from './password.ts';
 
 // Counter keys carry a hash, not the email: the table should not become a list of who tried what.
-const accountKey = (email: string) => createHash('sha256').update(email).digest('base64url').slice(0, 22);
+const digest = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 22);
 
-/**
- * The counters a login attempt is charged to: per account and IP, per account (unless the device
- * logged in to this account before) and per IP.
- */
-export function loginCharges(limits: RateLimits, { email, ip, trustedDevice }: { email: string; ip: string; trustedDevice: boolean }): Charge[] {
-  const account = accountKey(email);
-  const charges: (Charge | null)[] = [
-    limits.loginAccountIp && { key: `login:account-ip:${account}:${ip}`, rule: limits.loginAccountIp },
-    limits.loginAccount && !trustedDevice ? { key: `login:account:${account}`, rule: limits.loginAccount } : null,
-    limits.loginIp && { key: `login:ip:${ip}`, rule: limits.loginIp },
-  ];
-  return charges.filter((charge): charge is Charge => charge !== null);
+/** A password check's counters, and which of them start afresh (rather than take the attempt back) when it succeeds. */
+export interface PasswordCheckCharges {
+  charges: Charge[];
+  resetOnSuccess: string[];
 }
 
-/** Only failures count: a successful login clears its account+IP counter and takes back its other charges. */
-export async function settleSuccessfulLogin(em: EntityManager, charges: Charge[]): Promise<void> {
-  const [accountIp, others] = [charges.filter((c) => c.key.startsWith('login:account-ip:')), charges.filter((c) => !c.key.startsWith('login:account-ip:'))];
-  await resetCounters(em, accountIp.map((charge) => charge.key));
-  await refundAttempt(em, others.map((charge) => charge.key));
+/**
+ * The counters a password check (a login, or the current password of a change) is charged to.
+ * Without a device token: per account and IP, per account, and per IP. With a valid device token
+ * for the account (see device-token.ts) the attempt is counted apart, in that device's own
+ * account+IP bucket and a per-device bucket instead of the shared ones, so strangers on the same
+ * address or anywhere else cannot lock a known device out, and a stolen device token still
+ * guesses no faster than the account limit allows.
+ */
+export function passwordCheckCharges(
+  limits: RateLimits,
+  { email, ip, deviceToken }: { email: string; ip: string; deviceToken: string | undefined },
+): PasswordCheckCharges {
+  const account = digest(email);
+  const accountIp = deviceToken ? `login:device-ip:${account}:${ip}` : `login:account-ip:${account}:${ip}`;
+  const candidates: (Charge | null)[] = deviceToken
+    ? [
+        limits.loginAccountIp && { key: accountIp, rule: limits.loginAccountIp },
+        limits.loginAccount && { key: `login:device:${digest(deviceToken)}`, rule: limits.loginAccount },
+      ]
+    : [
+        limits.loginAccountIp && { key: accountIp, rule: limits.loginAccountIp },
+        limits.loginAccount && { key: `login:account:${account}`, rule: limits.loginAccount },
+        limits.loginIp && { key: `login:ip:${ip}`, rule: limits.loginIp },
+      ];
+  return { charges: candidates.filter((charge): charge is Charge => charge !== null), resetOnSuccess: [accountIp] };
+}
+
+/** Whom the bcrypt work of a password check is done for, so no one address or account can hold every hashing slot. */
+export function hashOwnersOf({ email, ip }: { email: string; ip: string }): HashOwners {
+  return [`ip:${ip}`, `account:${digest(email)}`];
+}
+
+/** Charges an attempt to the given counters or answers RATE_LIMITED (HTTP 429) with the wait. */
+export async function chargeOrRefuse(
+  context: Pick<GraphQLContext, 'em' | 'now' | 'metrics'>,
+  action: 'login' | 'signup' | 'refresh' | 'change_password',
+  charges: Charge[],
+): Promise<void> {
+  const verdict = await chargeAttempt(context.em(), charges, context.now());
+  if (verdict.allowed) return;
+  context.metrics.rateLimited.inc({ action });
+  throw rateLimited(verdict.retryAfterSeconds);
+}
+
+/** Only failures count: a successful check starts its account+IP counter afresh and takes back its other charges. */
+export async function settleSuccessfulPasswordCheck(em: EntityManager, { charges, resetOnSuccess }: PasswordCheckCharges): Promise<void> {
+  await resetCounters(em, resetOnSuccess);
+  await refundAttempt(em, charges.map((charge) => charge.key).filter((key) => !resetOnSuccess.includes(key)));
 }

@@ -1,8 +1,10 @@
 import { builder } from '../builder.ts';
 import { invalidCredentials, unauthenticated } from '../errors.ts';
 import { User } from '../user/user.entity.ts';
-import { hashPassword, lockPasswordHash, validatePassword, verifyPassword } from './password.ts';
+import { hashPassword, lockPasswordHash, validatePassword } from './password.ts';
 import { revokeSessions } from './sessions.ts';
+import { settleSuccessfulPasswordCheck } from './login-limits.ts';
+import { checkPassword } from './password-check.ts';
 
 builder.mutationField('changePassword', (t) =>
   t.field({
@@ -19,19 +21,20 @@ builder.mutationField('changePassword', (t) =>
       const em = context.em();
       const user = await em.findOne(User, { id: viewer.userId }, { populate: ['passwordHash'] });
       if (!user) throw unauthenticated('SESSION_REVOKED');
-      if (!(await verifyPassword(currentPassword, user.passwordHash))) {
-        throw invalidCredentials('The current password is incorrect.', 'currentPassword');
-      }
-      const passwordHash = await hashPassword(newPassword, config.bcryptCost);
+      const presentedDeviceToken = await context.deviceTokenCookie();
+      const { matches, limits, owners } = await checkPassword(context, 'change_password', { email: user.email, user, password: currentPassword, presentedDeviceToken });
+      if (!matches) throw invalidCredentials('The current password is incorrect.', 'currentPassword');
+      const passwordHash = await hashPassword(newPassword, config.bcryptCost, owners);
       const now = context.now();
       const revoked = await em.transactional(async (tx) => {
         // A login or another change that committed since the check above must not be overruled.
-        if (!(await lockPasswordHash(tx, user.id, { password: currentPassword, verifiedHash: user.passwordHash }))) return undefined;
+        if (!(await lockPasswordHash(tx, user.id, { password: currentPassword, verifiedHash: user.passwordHash, owners }))) return undefined;
         await tx.nativeUpdate(User, { id: user.id }, { passwordHash, updatedAt: now });
         // Whoever knew the old password may hold a session: end every one but this.
         return revokeSessions(tx, { userId: user.id, exceptSessionId: viewer.sessionId, reason: 'password_changed', now });
       });
       if (!revoked) throw invalidCredentials('The current password is incorrect.', 'currentPassword');
+      await settleSuccessfulPasswordCheck(em, limits);
       context.sessionsEnded(revoked, 'password_changed');
       return true;
     },

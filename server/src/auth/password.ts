@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import bcrypt from 'bcrypt';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badUserInput } from '../errors.ts';
+import { createHashingQueue } from './hashing-queue.ts';
 
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
@@ -18,33 +19,21 @@ function prehash(password: string): string {
 /**
  * bcrypt runs on libuv's thread pool (4 threads), which WebCrypto signing and verifying share. With
  * all four hashing, every token check queues behind a 250 ms hash; so at most three hashes run at
- * once (one per core and one to cover scheduling gaps), and one thread always stays free.
+ * once (one per core and one to cover scheduling gaps), and one thread always stays free. No one
+ * owner may hold more than one per core, and each waits its turn fairly (see hashing-queue.ts).
  */
-function createLimiter(slots: number) {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    // A finished task hands its slot straight to the next waiter, so newcomers cannot jump the queue.
-    if (running < slots) running += 1;
-    else await new Promise<void>((resolve) => waiting.push(resolve));
-    try {
-      return await task();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else running -= 1;
-    }
-  };
+const slots = Math.min(availableParallelism() + 1, 3);
+const onHashingSlot = createHashingQueue({ slots, maxRunningPerOwner: Math.max(1, slots - 1), maxWaitingPerOwner: 16, maxWaiting: 128 });
+
+/** Who a hash is done for (`ip:…`, `account:…`): what the queue shares its slots between. */
+export type HashOwners = readonly string[];
+
+export function hashPassword(password: string, cost: number, owners: HashOwners): Promise<string> {
+  return onHashingSlot(owners, () => bcrypt.hash(prehash(password), cost));
 }
 
-const onBcryptSlot = createLimiter(Math.min(availableParallelism() + 1, 3));
-
-export function hashPassword(password: string, cost: number): Promise<string> {
-  return onBcryptSlot(() => bcrypt.hash(prehash(password), cost));
-}
-
-export function verifyPassword(password: string, hash: string): Promise<boolean> {
-  return onBcryptSlot(() => bcrypt.compare(prehash(password), hash));
+export function verifyPassword(password: string, hash: string, owners: HashOwners): Promise<boolean> {
+  return onHashingSlot(owners, () => bcrypt.compare(prehash(password), hash));
 }
 
 /** The cost a stored hash was made with, so logins can upgrade weaker hashes. */
@@ -57,7 +46,7 @@ export function hashCost(hash: string): number {
  * against it, so it takes as long as a wrong password for a real one.
  */
 export function createDummyHash(cost: number): Promise<string> {
-  return hashPassword(crypto.randomUUID(), cost);
+  return hashPassword(crypto.randomUUID(), cost, []);
 }
 
 /** Counted in characters (code points), as a person counts them. */
@@ -79,9 +68,9 @@ export function validatePassword(field: string, password: string): string {
 export async function lockPasswordHash(
   tx: EntityManager,
   userId: string,
-  { password, verifiedHash }: { password: string; verifiedHash: string },
+  { password, verifiedHash, owners }: { password: string; verifiedHash: string; owners: HashOwners },
 ): Promise<boolean> {
   const [row] = await tx.execute<{ password_hash: string }[]>('select password_hash from users where id = ? for update', [userId]);
   if (!row) return false;
-  return row.password_hash === verifiedHash || verifyPassword(password, row.password_hash);
+  return row.password_hash === verifiedHash || verifyPassword(password, row.password_hash, owners);
 }

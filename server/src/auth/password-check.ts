@@ -1,0 +1,37 @@
+import type { GraphQLContext } from '../context.ts';
+import { deviceTokenTrusts } from './device-token.ts';
+import { chargeOrRefuse, hashOwnersOf, passwordCheckCharges, type PasswordCheckCharges } from './login-limits.ts';
+import { verifyPassword, type HashOwners } from './password.ts';
+
+// Requests whose address is unknown (no socket, no trusted proxy header) share one bucket.
+export const clientIpKey = (context: Pick<GraphQLContext, 'clientIp'>) => context.clientIp ?? 'unknown';
+
+export interface PasswordCheck {
+  matches: boolean;
+  /** To settle once whatever the check was for has succeeded. */
+  limits: PasswordCheckCharges;
+  /** Whom further hashing for this request is done for. */
+  owners: HashOwners;
+}
+
+/**
+ * Every check of an existing password (login, the current password of a change) goes through here
+ * and is counted alike: charged to the login limits before bcrypt runs (so while limited even the
+ * right password is refused), with a known device counted apart, and hashed in the fair queue.
+ * An unknown account is checked against the dummy hash, so timing does not tell which emails exist.
+ */
+export async function checkPassword(
+  context: GraphQLContext,
+  action: 'login' | 'change_password',
+  { email, user, password, presentedDeviceToken }: { email: string; user: { id: string; passwordHash: string } | null; password: string; presentedDeviceToken: string | undefined },
+): Promise<PasswordCheck> {
+  const { config } = context;
+  const ip = clientIpKey(context);
+  const trusted = await deviceTokenTrusts(context.signingKeys.current(), presentedDeviceToken, user?.id, { publicOrigin: config.publicOrigin, now: context.now() });
+  const limits = passwordCheckCharges(config.rateLimits, { email, ip, deviceToken: trusted ? presentedDeviceToken : undefined });
+  await chargeOrRefuse(context, action, limits.charges);
+  const owners = hashOwnersOf({ email, ip });
+  const matches = (await verifyPassword(password, user?.passwordHash ?? context.dummyPasswordHash, owners)) && user !== null;
+  if (!matches) context.metrics.loginFailures.inc();
+  return { matches, limits, owners };
+}
