@@ -24,6 +24,7 @@ import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import bcrypt from 'bcrypt';
 import pg from 'pg';
@@ -346,6 +347,7 @@ const serverEnv: Record<string, string> = {
   PUBLIC_ORIGIN: `http://localhost:${port}`,
   DATABASE_URL: database.url,
   BCRYPT_COST: String(options.bcryptCost),
+  KEY_ENCRYPTION_SECRET: randomBytes(32).toString('base64url'),
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
   ...(await generousLimits()),
   ...options.serverEnv,

@@ -10,6 +10,7 @@ import { schema } from './schema.ts';
 import { createDummyHash } from './auth/password.ts';
 import { createRevocationList } from './auth/revocation-list.ts';
 import { loadSigningKeys } from './auth/signing-keys.ts';
+import { secretEnvelopeOf } from './auth/secret-envelope.ts';
 import { startBackgroundJobs } from './background-jobs.ts';
 import { createErrorMasker } from './http/mask-error.ts';
 import { useRequestId } from './http/request-id.ts';
@@ -50,7 +51,7 @@ export async function createApp({
   const revocations = createRevocationList(config.accessTokenTtlMs);
   const em = orm.em.fork();
   const [signingKeys, dummyPasswordHash] = await Promise.all([
-    loadSigningKeys(em, config.jwtPrivateKeys, { now: now(), accessTokenTtlMs: config.accessTokenTtlMs }),
+    loadSigningKeys(em, { configured: config.jwtPrivateKeys, envelope: secretEnvelopeOf(config) }, { now: now(), accessTokenTtlMs: config.accessTokenTtlMs }),
     createDummyHash(config.bcryptCost),
     revocations.load(em, now()),
   ]);

@@ -94,6 +94,9 @@ const jwkSet = z.string().transform((text, ctx) => {
   return result.data.keys;
 });
 
+// A secret that encrypts keys must not be guessable: 32 characters is 192 bits even in base64.
+const encryptionSecret = z.string().min(32, 'expected at least 32 characters, e.g. from `openssl rand -base64 32`');
+
 const environment = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -120,6 +123,8 @@ const environment = z.object({
   REQUEST_BODY_LIMIT: z.coerce.number().int().min(1024).default(65_536),
   BCRYPT_COST: z.coerce.number().int().min(4).max(31).default(12),
   JWT_PRIVATE_KEYS: jwkSet.optional(),
+  KEY_ENCRYPTION_SECRET: encryptionSecret.optional(),
+  KEY_ENCRYPTION_SECRET_PREVIOUS: encryptionSecret.optional(),
   TRUST_PROXY: trustedHops,
   GRAPHQL_INTROSPECTION: flag,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -168,6 +173,13 @@ export interface Config {
   requestBodyLimitBytes: number;
   /** Unset: keys are generated once and kept in the database. */
   jwtPrivateKeys: PrivateJwk[] | undefined;
+  /**
+   * Encrypts the signing keys kept in the database. Unset outside production: one is generated
+   * into `.data/` at start-up (see key-encryption-secret.ts).
+   */
+  keyEncryptionSecret: string | undefined;
+  /** The secret being replaced: still opens what it sealed, which is then sealed again under the new one. */
+  keyEncryptionSecretPrevious: string | undefined;
   /** Proxies in front whose `X-Forwarded-For` entries are believed; 0 means the socket's address. */
   trustProxyHops: number;
   introspection: boolean;
@@ -208,6 +220,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     else problems.push(`ALLOWED_ORIGINS: ${result.error.issues[0]?.message}`);
   }
 
+  if (production && !env.KEY_ENCRYPTION_SECRET && !env.JWT_PRIVATE_KEYS && !('KEY_ENCRYPTION_SECRET' in blankless)) {
+    problems.push('KEY_ENCRYPTION_SECRET: required in production unless JWT_PRIVATE_KEYS is set (it encrypts the signing keys kept in the database); generate one with `openssl rand -base64 32`');
+  }
   if (production && env.BCRYPT_COST < 10) problems.push('BCRYPT_COST: at least 10 in production');
   if (env.REFRESH_IDLE_TTL <= env.ACCESS_TOKEN_TTL) problems.push('REFRESH_IDLE_TTL: must be longer than ACCESS_TOKEN_TTL');
   if (env.SESSION_MAX_AGE < env.REFRESH_IDLE_TTL) problems.push('SESSION_MAX_AGE: must not be shorter than REFRESH_IDLE_TTL');
@@ -240,6 +255,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       refreshIp: env.REFRESH_LIMIT_IP,
     },
     jwtPrivateKeys: env.JWT_PRIVATE_KEYS,
+    keyEncryptionSecret: env.KEY_ENCRYPTION_SECRET,
+    keyEncryptionSecretPrevious: env.KEY_ENCRYPTION_SECRET_PREVIOUS,
     trustProxyHops: env.TRUST_PROXY,
     introspection: env.GRAPHQL_INTROSPECTION ?? !production,
     logLevel: env.LOG_LEVEL,

@@ -2,6 +2,8 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { withKeyEncryptionSecret } from './auth/key-encryption-secret.ts';
+import { KeyEncryptionError } from './auth/signing-keys.ts';
 import { EmbeddedPostgresError } from './database/embedded-postgres.ts';
 import { openDatabase } from './database/open-database.ts';
 import { createLogger } from './logger.ts';
@@ -12,7 +14,7 @@ class ListenError extends Error {}
 const WEB_APP_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 async function start() {
-  const config = loadConfig();
+  const config = await withKeyEncryptionSecret(loadConfig());
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, (message) => logger.info(message.replace(/\x1b\[[0-9;]*m/g, '')));
   const yoga = await createApp({ config, orm: database.orm, logger, webAppDir: WEB_APP_DIR });
@@ -50,7 +52,7 @@ async function start() {
 try {
   await start();
 } catch (error) {
-  const known = error instanceof ConfigError || error instanceof EmbeddedPostgresError || error instanceof ListenError;
+  const known = error instanceof ConfigError || error instanceof EmbeddedPostgresError || error instanceof ListenError || error instanceof KeyEncryptionError;
   console.error(known ? error.message : `The server could not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }

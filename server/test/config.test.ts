@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, parseDuration } from '../src/config.ts';
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const DAY = 24 * 60 * MINUTE;
+const SECRET = 'an operator secret of at least 32 characters';
 
 /** The error `loadConfig(env)` throws, which must be a ConfigError. */
 function configErrorFor(env: Record<string, string>): ConfigError {
@@ -63,9 +64,9 @@ describe('loadConfig defaults (DESIGN section 9)', () => {
   it('turns introspection on outside production and off in production, unless GRAPHQL_INTROSPECTION says otherwise', () => {
     expect(loadConfig({ NODE_ENV: 'development' }).introspection).toBe(true);
     expect(loadConfig({ NODE_ENV: 'test' }).introspection).toBe(true);
-    expect(loadConfig({ NODE_ENV: 'production', PUBLIC_ORIGIN: 'https://auth.example.com' }).introspection).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', PUBLIC_ORIGIN: 'https://auth.example.com', KEY_ENCRYPTION_SECRET: SECRET }).introspection).toBe(false);
     expect(loadConfig({ GRAPHQL_INTROSPECTION: 'false' }).introspection).toBe(false);
-    expect(loadConfig({ NODE_ENV: 'production', PUBLIC_ORIGIN: 'https://auth.example.com', GRAPHQL_INTROSPECTION: 'true' }).introspection).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', PUBLIC_ORIGIN: 'https://auth.example.com', KEY_ENCRYPTION_SECRET: SECRET, GRAPHQL_INTROSPECTION: 'true' }).introspection).toBe(true);
   });
 
   it('reads TRUST_PROXY as a number of proxy hops, with true meaning one and false none', () => {
@@ -191,14 +192,23 @@ describe('production', () => {
   });
 
   it('requires a bcrypt cost of at least 10', () => {
-    const production = { NODE_ENV: 'production', PUBLIC_ORIGIN: 'https://auth.example.com' };
+    const production = { NODE_ENV: 'production', PUBLIC_ORIGIN: 'https://auth.example.com', KEY_ENCRYPTION_SECRET: SECRET };
     expect(configErrorFor({ ...production, BCRYPT_COST: '4' }).message).toContain('BCRYPT_COST');
     expect(configErrorFor({ ...production, BCRYPT_COST: '9' }).message).toContain('BCRYPT_COST');
     expect(loadConfig({ ...production, BCRYPT_COST: '10' }).bcryptCost).toBe(10);
   });
 
-  it('loads with only an https PUBLIC_ORIGIN set: keys come from the database, cookies are Secure', () => {
-    const config = loadConfig({ NODE_ENV: 'production', PUBLIC_ORIGIN: 'https://auth.example.com' });
+  it('requires KEY_ENCRYPTION_SECRET, unless JWT_PRIVATE_KEYS takes the keys out of the database', () => {
+    const production = { NODE_ENV: 'production', PUBLIC_ORIGIN: 'https://auth.example.com' };
+    expect(configErrorFor(production).message).toMatch(/^\s*KEY_ENCRYPTION_SECRET: required in production/m);
+    expect(configErrorFor({ ...production, KEY_ENCRYPTION_SECRET: 'too short' }).message).toMatch(/KEY_ENCRYPTION_SECRET: expected at least 32 characters/);
+    expect(configErrorFor({ ...production, KEY_ENCRYPTION_SECRET: SECRET, KEY_ENCRYPTION_SECRET_PREVIOUS: 'short' }).message).toContain('KEY_ENCRYPTION_SECRET_PREVIOUS');
+    const jwk = { kid: 'k1', kty: 'OKP', crv: 'Ed25519', d: 'ZA', x: 'eA' };
+    expect(loadConfig({ ...production, JWT_PRIVATE_KEYS: JSON.stringify({ keys: [jwk] }) }).keyEncryptionSecret).toBeUndefined();
+  });
+
+  it('loads with only an https PUBLIC_ORIGIN and KEY_ENCRYPTION_SECRET set: keys come from the database, cookies are Secure', () => {
+    const config = loadConfig({ NODE_ENV: 'production', PUBLIC_ORIGIN: 'https://auth.example.com', KEY_ENCRYPTION_SECRET: SECRET });
     expect(config).toMatchObject({
       env: 'production',
       publicOrigin: 'https://auth.example.com',
@@ -209,11 +219,12 @@ describe('production', () => {
       secureCookies: true,
       introspection: false,
       trustProxyHops: 0,
+      keyEncryptionSecret: SECRET,
     });
   });
 
-  it('loads with only DATABASE_URL and an https PUBLIC_ORIGIN set', () => {
-    const config = loadConfig({ NODE_ENV: 'production', PUBLIC_ORIGIN: 'https://auth.example.com', DATABASE_URL: 'postgres://auth@db:5432/auth' });
+  it('loads with only DATABASE_URL, an https PUBLIC_ORIGIN and KEY_ENCRYPTION_SECRET set', () => {
+    const config = loadConfig({ NODE_ENV: 'production', PUBLIC_ORIGIN: 'https://auth.example.com', DATABASE_URL: 'postgres://auth@db:5432/auth', KEY_ENCRYPTION_SECRET: SECRET });
     expect(config.databaseUrl).toBe('postgres://auth@db:5432/auth');
   });
 });

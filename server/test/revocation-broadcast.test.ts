@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rotateSigningKeys } from '../src/auth/signing-keys.ts';
+import { secretEnvelopeOf } from '../src/auth/secret-envelope.ts';
 import { deleteExpiredRecords } from '../src/maintenance/cleanup.ts';
 import { createTestApp, type TestApp } from './support/test-app.ts';
 import { graphql } from './support/graphql-request.ts';
@@ -72,7 +73,7 @@ describe('two instances on one database', () => {
 
   it('signs with a rotated key on every instance while older tokens stay valid, and rejects a removed key at once', async () => {
     const before = await signupBearer(a.app);
-    const rotation = await rotateSigningKeys(a.orm.em.fork(), a.clock.now());
+    const rotation = await rotateSigningKeys(a.orm.em.fork(), secretEnvelopeOf(a.config)!, a.clock.now());
     expect(rotation.retired).toContain(kidOf(before.accessToken));
 
     const waitForKid = async (app: TestApp['app']) => {

@@ -33,9 +33,9 @@ export function signAccessToken(
 }
 
 /** Picks the key a token names; a key verifies only its own algorithm, so a token cannot pick a weaker one. */
-export function verificationKeyOf(keys: KeyRing) {
+export function verificationKeyOf(keys: KeyRing['verification']) {
   return (header: JWTHeaderParameters) => {
-    const key = header.kid === undefined ? undefined : keys.verification.get(header.kid);
+    const key = header.kid === undefined ? undefined : keys.get(header.kid);
     if (!key || key.algorithm !== header.alg) throw new errors.JWKSNoMatchingKey();
     return key.key;
   };
@@ -55,7 +55,7 @@ export async function verifyAccessToken(
   try {
     const { payload } = await jwtVerify(
       token,
-      verificationKeyOf(keys),
+      verificationKeyOf(keys.verification),
       {
         algorithms: [...ACCESS_TOKEN_ALGORITHMS],
         issuer,

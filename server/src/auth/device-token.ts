@@ -38,7 +38,7 @@ export async function deviceTokenTrusts(
 ): Promise<boolean> {
   if (!token || !userId) return false;
   try {
-    const { payload } = await jwtVerify(token, verificationKeyOf(keys), {
+    const { payload } = await jwtVerify(token, verificationKeyOf(keys.deviceVerification), {
       algorithms: [...ACCESS_TOKEN_ALGORITHMS],
       issuer: publicOrigin,
       audience: audienceOf(publicOrigin),

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { openAesGcm, sealAesGcm } from './aes-gcm.ts';
 import { isUuid } from '../uuid.ts';
 
 /** The secret half of a refresh token: 256 random bits. */
@@ -42,19 +43,9 @@ function successorKey(previous: RefreshSecret): Buffer {
  * database alone never yields a usable refresh token.
  */
 export function sealSuccessor(previous: RefreshSecret, successor: RefreshSecret): Buffer {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', successorKey(previous), iv);
-  const sealed = Buffer.concat([cipher.update(successor), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), sealed]);
+  return sealAesGcm(successorKey(previous), successor);
 }
 
 export function openSuccessor(previous: RefreshSecret, sealed: Uint8Array): RefreshSecret | undefined {
-  const box = Buffer.from(sealed);
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', successorKey(previous), box.subarray(0, 12));
-    decipher.setAuthTag(box.subarray(12, 28));
-    return Buffer.concat([decipher.update(box.subarray(28)), decipher.final()]);
-  } catch {
-    return undefined;
-  }
+  return openAesGcm(successorKey(previous), sealed);
 }

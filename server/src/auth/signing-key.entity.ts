@@ -8,7 +8,10 @@ export const SigningKey = defineEntity({
   properties: {
     kid: p.string().length(64).primary(),
     algorithm: p.string().length(16),
-    privateJwk: p.json<JWK>(),
+    // The private JWK, encrypted under KEY_ENCRYPTION_SECRET (see secret-envelope.ts): a database copy cannot sign.
+    sealedPrivateJwk: p.blob().nullable(),
+    // Only in databases from before keys were encrypted; sealed and emptied at the next start.
+    privateJwk: p.json<JWK>().nullable(),
     createdAt: p.datetime(),
     // Set when a newer key takes over; the public half stays in the JWKS until its tokens expire.
     retiredAt: p.datetime().nullable(),

@@ -2,6 +2,8 @@ import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PrivateJwk } from '../config.ts';
 import { SigningKey } from './signing-key.entity.ts';
+import type { SecretEnvelope } from './secret-envelope.ts';
+import { DEVICE_TOKEN_LIFETIME_MS } from './device-token.ts';
 
 /** Only asymmetric algorithms: whoever can verify a token must not be able to mint one. */
 export const ACCESS_TOKEN_ALGORITHMS = ['EdDSA', 'ES256'] as const;
@@ -14,8 +16,11 @@ interface VerificationKey {
 
 export interface KeyRing {
   signing: { kid: string; algorithm: AccessTokenAlgorithm; key: CryptoKey };
+  /** Keys that verify access tokens: the current one and those retired within an access token's lifetime. */
   verification: ReadonlyMap<string, VerificationKey>;
-  /** The public keys served at `/.well-known/jwks.json`. */
+  /** Keys that verify device tokens, which live 180 days: every key retired within that time too. */
+  deviceVerification: ReadonlyMap<string, VerificationKey>;
+  /** The public keys served at `/.well-known/jwks.json` (those of `verification`). */
   jwks: { keys: JWK[] };
 }
 
@@ -29,21 +34,29 @@ function publicPart({ kty, crv, x, y, kid }: JWK): JWK {
   return Object.fromEntries(Object.entries({ kty, crv, x, y, kid }).filter(([, value]) => value !== undefined));
 }
 
-async function buildKeyRing(privateJwks: JWK[]): Promise<KeyRing> {
-  const verification = new Map<string, VerificationKey>();
+async function verificationKeys(privateJwks: JWK[]): Promise<{ keys: Map<string, VerificationKey>; jwks: JWK[] }> {
+  const keys = new Map<string, VerificationKey>();
   const jwks: JWK[] = [];
   for (const jwk of privateJwks) {
     const algorithm = algorithmOf(jwk);
     const publicJwk = { ...publicPart(jwk), alg: algorithm, use: 'sig' };
-    verification.set(jwk.kid!, { algorithm, key: (await importJWK(publicJwk, algorithm)) as CryptoKey });
+    keys.set(jwk.kid!, { algorithm, key: (await importJWK(publicJwk, algorithm)) as CryptoKey });
     jwks.push(publicJwk);
   }
-  const current = privateJwks[0]!;
+  return { keys, jwks };
+}
+
+/** `accessKeys` (current first) sign and verify access tokens; `deviceOnlyKeys` still verify device tokens. */
+async function buildKeyRing(accessKeys: JWK[], deviceOnlyKeys: JWK[]): Promise<KeyRing> {
+  const access = await verificationKeys(accessKeys);
+  const deviceOnly = await verificationKeys(deviceOnlyKeys);
+  const current = accessKeys[0]!;
   const algorithm = algorithmOf(current);
   return {
     signing: { kid: current.kid!, algorithm, key: (await importJWK(current, algorithm)) as CryptoKey },
-    verification,
-    jwks: { keys: jwks },
+    verification: access.keys,
+    deviceVerification: new Map([...access.keys, ...deviceOnly.keys]),
+    jwks: { keys: access.jwks },
   };
 }
 
@@ -56,71 +69,118 @@ export interface SigningKeys {
 
 export const SIGNING_KEYS_CHANNEL = 'signing_keys_changed';
 
+/** Stored keys that `KEY_ENCRYPTION_SECRET` (nor the previous secret) cannot open: the server must not start signing with new ones. */
+export class KeyEncryptionError extends Error {
+  override name = 'KeyEncryptionError';
+}
+
+interface StoredKeys {
+  /** Current first, then those retired within an access token's lifetime. */
+  access: JWK[];
+  deviceOnly: JWK[];
+}
+
 /**
- * Loads the signing keys: from `JWT_PRIVATE_KEYS` when configured (the first is current), otherwise
- * from the database, generating an Ed25519 key on first start.
+ * Loads the signing keys: from `JWT_PRIVATE_KEYS` when configured (the first is current; all of them
+ * verify device tokens), otherwise from the database, where they are kept sealed by `envelope`,
+ * generating an Ed25519 key on first start.
  */
 export async function loadSigningKeys(
   em: EntityManager,
-  configured: PrivateJwk[] | undefined,
+  { configured, envelope }: { configured: PrivateJwk[] | undefined; envelope: SecretEnvelope | undefined },
   { now, accessTokenTtlMs }: { now: Date; accessTokenTtlMs: number },
 ): Promise<SigningKeys> {
   if (configured) {
-    const ring = await buildKeyRing(configured as JWK[]);
+    const ring = await buildKeyRing(configured as JWK[], []);
     return { current: () => ring, reload: async () => {} };
   }
-  const kidsOf = (keys: JWK[]) => keys.map((key) => key.kid).join(',');
-  let stored = await readStoredKeys(em.fork(), now, accessTokenTtlMs);
-  let ring = await buildKeyRing(stored);
+  if (!envelope) throw new KeyEncryptionError('KEY_ENCRYPTION_SECRET is required to keep signing keys in the database');
+  const kidsOf = (keys: StoredKeys) => `${keys.access.map((key) => key.kid).join(',')}|${keys.deviceOnly.map((key) => key.kid).join(',')}`;
+  let stored = await readStoredKeys(em.fork(), envelope, now, accessTokenTtlMs);
+  let ring = await buildKeyRing(stored.access, stored.deviceOnly);
   return {
     current: () => ring,
     async reload(at) {
-      const latest = await readStoredKeys(em.fork(), at, accessTokenTtlMs);
+      const latest = await readStoredKeys(em.fork(), envelope, at, accessTokenTtlMs);
       // The same keys in the same order keep the same ring: a new one would empty the verified-token cache.
       if (kidsOf(latest) === kidsOf(stored)) return;
       stored = latest;
-      ring = await buildKeyRing(latest);
+      ring = await buildKeyRing(latest.access, latest.deviceOnly);
     },
   };
 }
 
+const labelOf = (kid: string) => `signing-key:${kid}`;
+
 /**
- * The stored keys, current first. Keys retired longer ago than an access token lives are left out;
- * younger ones still verify the tokens they signed.
+ * The stored keys, opened. Keys retired longer ago than a device token lives are left out; younger
+ * ones verify device tokens, and those retired within an access token's lifetime access tokens
+ * too. Keys still in plaintext (from before encryption) or sealed under the previous secret are
+ * sealed under the current one on the way.
  */
-async function readStoredKeys(em: EntityManager, now: Date, accessTokenTtlMs: number): Promise<JWK[]> {
-  const keys = await em.transactional(async (tx) => {
+async function readStoredKeys(em: EntityManager, envelope: SecretEnvelope, now: Date, accessTokenTtlMs: number): Promise<StoredKeys> {
+  return em.transactional(async (tx) => {
     // Instances starting together must agree on one key, so the first one in generates it.
     await tx.execute(`select pg_advisory_xact_lock(hashtext('signing_keys'))`);
-    const retiredSince = new Date(now.getTime() - accessTokenTtlMs);
-    const stored = await tx.find(
-      SigningKey,
-      { $or: [{ retiredAt: null }, { retiredAt: { $gt: retiredSince } }] },
-      { orderBy: { createdAt: 'desc' } },
-    );
-    if (stored.some((key) => key.retiredAt === null)) return stored;
-    const generated = await generateSigningKey();
-    tx.create(SigningKey, { kid: generated.kid!, algorithm: 'EdDSA', privateJwk: generated, createdAt: now, retiredAt: null });
-    return [{ privateJwk: generated, retiredAt: null }, ...stored];
+    const keptSince = new Date(now.getTime() - Math.max(accessTokenTtlMs, DEVICE_TOKEN_LIFETIME_MS));
+    const rows = await tx.find(SigningKey, { $or: [{ retiredAt: null }, { retiredAt: { $gt: keptSince } }] }, { orderBy: { createdAt: 'desc' } });
+    const opened = rows.map((row) => ({ row, jwk: openStoredKey(row, envelope) }));
+    if (!rows.some((row) => row.retiredAt === null)) opened.unshift(await createSigningKey(tx, envelope, now));
+    const accessSince = now.getTime() - accessTokenTtlMs;
+    // The current key is the newest one not retired.
+    const current = opened.filter(({ row }) => row.retiredAt === null);
+    const retired = opened.filter(({ row }) => row.retiredAt !== null);
+    return {
+      access: [...current, ...retired.filter(({ row }) => row.retiredAt!.getTime() > accessSince)].map(({ jwk }) => jwk),
+      deviceOnly: retired.filter(({ row }) => row.retiredAt!.getTime() <= accessSince).map(({ jwk }) => jwk),
+    };
   });
-  // The current key is the newest one not retired.
-  return [...keys.filter((key) => key.retiredAt === null), ...keys.filter((key) => key.retiredAt !== null)].map(
-    (key) => key.privateJwk,
-  );
+}
+
+/** A stored key's private JWK; plaintext ones and those under the previous secret are sealed anew (written when the transaction commits). */
+function openStoredKey(row: SigningKey, envelope: SecretEnvelope): JWK {
+  if (row.privateJwk) {
+    const jwk = row.privateJwk;
+    row.sealedPrivateJwk = envelope.seal(JSON.stringify(jwk), labelOf(row.kid));
+    row.privateJwk = null;
+    return jwk;
+  }
+  const opened = row.sealedPrivateJwk ? envelope.open(row.sealedPrivateJwk, labelOf(row.kid)) : undefined;
+  if (!opened) {
+    throw new KeyEncryptionError(
+      `KEY_ENCRYPTION_SECRET does not open signing key ${row.kid}: set the secret the keys were stored with (during a change, the old one as KEY_ENCRYPTION_SECRET_PREVIOUS)`,
+    );
+  }
+  if (opened.sealedWithPrevious) row.sealedPrivateJwk = envelope.seal(opened.plaintext, labelOf(row.kid));
+  return JSON.parse(opened.plaintext) as JWK;
+}
+
+async function createSigningKey(tx: EntityManager, envelope: SecretEnvelope, now: Date): Promise<{ row: SigningKey; jwk: JWK }> {
+  const jwk = await generateSigningKey();
+  const row = tx.create(SigningKey, {
+    kid: jwk.kid!,
+    algorithm: 'EdDSA',
+    sealedPrivateJwk: envelope.seal(JSON.stringify(jwk), labelOf(jwk.kid!)),
+    privateJwk: null,
+    createdAt: now,
+    retiredAt: null,
+  });
+  return { row, jwk };
 }
 
 /**
  * Retires the current key and makes a new one current; every instance reloads on the notification.
  * Tokens signed with the retired key stay valid until they expire.
  */
-export async function rotateSigningKeys(em: EntityManager, now: Date): Promise<{ kid: string; retired: string[] }> {
+export async function rotateSigningKeys(em: EntityManager, envelope: SecretEnvelope, now: Date): Promise<{ kid: string; retired: string[] }> {
   return em.transactional(async (tx) => {
     await tx.execute(`select pg_advisory_xact_lock(hashtext('signing_keys'))`);
+    // A key sealed under a secret the servers do not have would stop them: the secret must open today's keys first.
+    for (const row of await tx.find(SigningKey, { retiredAt: null })) openStoredKey(row, envelope);
     const retired = await tx.execute<{ kid: string }[]>('update signing_keys set retired_at = ? where retired_at is null returning kid', [now]);
-    const generated = await generateSigningKey();
-    tx.create(SigningKey, { kid: generated.kid!, algorithm: 'EdDSA', privateJwk: generated, createdAt: now, retiredAt: null });
-    await tx.execute(`select pg_notify('${SIGNING_KEYS_CHANNEL}', ?)`, [generated.kid!]);
-    return { kid: generated.kid!, retired: retired.map((row) => row.kid) };
+    const { jwk } = await createSigningKey(tx, envelope, now);
+    await tx.execute(`select pg_notify('${SIGNING_KEYS_CHANNEL}', ?)`, [jwk.kid!]);
+    return { kid: jwk.kid!, retired: retired.map((row) => row.kid) };
   });
 }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { Plugin } from 'graphql-yoga';
 import { createApp, type App } from '../../src/app.ts';
@@ -48,7 +49,9 @@ export async function createTestApp(
   { connectVia, clock = createTestClock(), plugins, webAppDir }: TestAppOptions = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
-  const instance = await startInstance(connectVia ? connectVia(database.url) : database.url, env, clock, { plugins, webAppDir });
+  // One secret per database, as every instance of a deployment shares one.
+  const keyEncryptionSecret = randomBytes(32).toString('base64url');
+  const instance = await startInstance(connectVia ? connectVia(database.url) : database.url, env, clock, { plugins, webAppDir, keyEncryptionSecret });
   return {
     ...instance,
     async close() {
@@ -62,7 +65,7 @@ async function startInstance(
   databaseUrl: string,
   env: Record<string, string>,
   clock: TestClock,
-  { plugins, webAppDir }: Pick<TestAppOptions, 'plugins' | 'webAppDir'> = {},
+  { plugins, webAppDir, keyEncryptionSecret }: Pick<TestAppOptions, 'plugins' | 'webAppDir'> & { keyEncryptionSecret: string },
 ): Promise<TestApp> {
   // Most suites sign up and refresh far more often than a person; the limits have a suite of their own.
   const config = loadConfig({
@@ -71,6 +74,7 @@ async function startInstance(
     LOG_LEVEL: 'info',
     SIGNUP_LIMIT_IP: 'off',
     REFRESH_LIMIT_IP: 'off',
+    KEY_ENCRYPTION_SECRET: keyEncryptionSecret,
     ...env,
     DATABASE_URL: databaseUrl,
   });
@@ -86,7 +90,7 @@ async function startInstance(
     clock,
     logs,
     databaseUrl,
-    createPeer: (peerEnv = env) => startInstance(databaseUrl, peerEnv, clock),
+    createPeer: (peerEnv = env) => startInstance(databaseUrl, peerEnv, clock, { keyEncryptionSecret }),
     async close() {
       await app.dispose();
       await orm.close();

@@ -3,6 +3,7 @@ import { InitialSchema } from './20261125-initial-schema.ts';
 import { SpentRefreshTokens } from './20261125-spent-refresh-tokens.ts';
 import { RateLimitCounters } from './20261125-rate-limit-counters.ts';
 import { NormalizedEmails } from './20261204-normalized-emails.ts';
+import { SealedSigningKeys } from './20261204-sealed-signing-keys.ts';
 
 /** Every migration in order; listed explicitly so start-up needs no file globbing. */
 export const migrations: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const migrations: MigrationObject[] = [
   { name: '20261125-spent-refresh-tokens', class: SpentRefreshTokens },
   { name: '20261125-rate-limit-counters', class: RateLimitCounters },
   { name: '20261204-normalized-emails', class: NormalizedEmails },
+  { name: '20261204-sealed-signing-keys', class: SealedSigningKeys },
 ];
