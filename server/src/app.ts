@@ -12,7 +12,7 @@ import { createRevocationList } from './auth/revocation-list.ts';
 import { loadSigningKeys } from './auth/signing-keys.ts';
 import { secretEnvelopeOf } from './auth/secret-envelope.ts';
 import { startBackgroundJobs } from './background-jobs.ts';
-import { createErrorMasker } from './http/mask-error.ts';
+import { createErrorMasker, yogaLogging } from './http/mask-error.ts';
 import { useRequestId } from './http/request-id.ts';
 import { useServiceRoutes } from './http/service-routes.ts';
 import { useWebApp } from './http/web-app.ts';
@@ -77,12 +77,7 @@ export async function createApp({
     // Browsers on other origins may call with cookies only when they are allowed.
     cors: { origin: config.allowedOrigins, credentials: true },
     maskedErrors: { maskError: createErrorMasker(logger) },
-    logging: {
-      debug: (...args) => logger.debug(args.map(String).join(' ')),
-      info: (...args) => logger.info(args.map(String).join(' ')),
-      warn: (...args) => logger.warn(args.map(String).join(' ')),
-      error: (...args) => logger.error(args.map(String).join(' ')),
-    },
+    logging: yogaLogging(logger),
     plugins: [
       useRequestId(),
       useMetrics(metrics, logger, '/graphql'),

@@ -112,6 +112,14 @@ describe('the server entry point as a child process', () => {
       expect(server.stderr()).not.toMatch(/^\s+at /m);
     });
 
+    it('exits non-zero on NODE_ENV=production without KEY_ENCRYPTION_SECRET, naming the variable', async () => {
+      const server = startServer({ DATABASE_URL: unreachableDatabase, PORT: String(await freePort()), NODE_ENV: 'production', PUBLIC_ORIGIN: 'https://auth.example.com' });
+      const exit = await exitWithin(server, 10_000);
+      expect(exit === 'still running' ? 'still running' : exit.code).toBe(1);
+      expect(server.stderr()).toMatch(/KEY_ENCRYPTION_SECRET: required in production/);
+      expect(server.stderr()).not.toMatch(/^\s+at /m);
+    });
+
     it('exits non-zero on NODE_ENV=production with BCRYPT_COST=4, naming the variable without a stack trace', async () => {
       const server = startServer({
         DATABASE_URL: unreachableDatabase,

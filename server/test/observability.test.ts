@@ -26,8 +26,16 @@ describe('logs', () => {
     await graphql(t.app, ME, { jar });
     await graphql(t.app, ME, { token: 'not.a.token' });
     await graphql(t.app, LOGOUT, { jar });
+    // Client mistakes whose error text would quote the secret: a parse error, a wrong type in a variable, an unknown field.
+    await graphql(t.app, `mutation {\n  login(input: { email: "a@example.com", password: "parse error secret 1" }) { user { id }\n`);
+    await graphql(t.app, LOGIN, { variables: { input: { email: account.email, password: ['variable secret 2'] } } });
+    await graphql(t.app, `mutation {\n  refresh(refreshToken: "${bearer.data!.login.refreshToken}") {\n    nosuchfield\n  }\n}`);
+    await t.app.fetch(`http://localhost:4000/graphql?query=${encodeURIComponent('{ me(token: "query secret 3") { id } }')}`);
 
     const secrets = [
+      'parse error secret 1',
+      'variable secret 2',
+      'query secret 3',
       account.password,
       'wrong guess 1234',
       bearer.data!.login.accessToken,
@@ -43,7 +51,10 @@ describe('logs', () => {
       // The secret half of a refresh token on its own must not appear either.
       expect(logs).not.toContain(secret.split('.').at(-1));
     }
-    const requestLines = t.logs.map((line) => JSON.parse(line) as { msg: string; requestId?: string }).filter((line) => line.msg === 'request');
+    const lines = t.logs.map((line) => JSON.parse(line) as { level: number; msg: string; requestId?: string });
+    // None of it is the server's failure: nothing at warn or error.
+    expect(lines.filter((line) => line.level >= 40)).toEqual([]);
+    const requestLines = lines.filter((line) => line.msg === 'request');
     expect(requestLines.length).toBeGreaterThanOrEqual(7);
     for (const line of requestLines) expect(line.requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
@@ -126,6 +137,23 @@ describe('a database outage', () => {
     expect(me.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
     expect(me.errors?.[0]?.extensions?.reason).toBeUndefined();
     expect(me.text).not.toMatch(/select|sessions|users|ECONN|timeout exceeded/i);
+
+    // Inline arguments are part of the document: they must not reach the log with it. Lines stay under
+    // 120 characters, so GraphQL's printed location would show the whole line if a leak remained.
+    const inlinePassword = 'inline secret passphrase 77';
+    const inlineRefreshToken = signup.data!.signup.refreshToken;
+    const inlineLogin = await graphql(t.app, `mutation {\n  login(input: {email: "a@b.co", password: "${inlinePassword}"}) { accessTokenExpiresAt }\n}`);
+    expect(inlineLogin.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    const inlineRefresh = await graphql(t.app, `mutation {\n  refresh(refreshToken: "${inlineRefreshToken}") {\n    accessTokenExpiresAt\n  }\n}`);
+    expect(inlineRefresh.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    const logs = t.logs.join('\n');
+    for (const secret of [inlinePassword, inlineRefreshToken, inlineRefreshToken.split('.')[1]!, token]) expect(logs).not.toContain(secret);
+    for (const line of t.logs.map((text) => JSON.parse(text) as { level: number; msg: string; err?: { message: string; stack: string }; requestId?: string })) {
+      if (line.level < 50) continue;
+      // An error line: what failed and where, under the request id, nothing of the request itself.
+      expect(Object.keys(line).sort()).toEqual(['err', 'hostname', 'level', 'msg', 'path', 'pid', 'requestId', 'time'].sort());
+      expect(Object.keys(line.err!).sort()).toEqual(['message', 'stack', 'type'].sort());
+    }
 
     proxy.restore();
     let ready = 503;
