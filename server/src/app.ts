@@ -86,7 +86,7 @@ export async function createApp({
       useOriginCheck({ allowedOrigins: config.allowedOrigins, cookieNames: Object.values(cookieNames(config.secureCookies)) }),
       // GET requests and form posts need a header a cross-site form cannot set.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
-      ...graphqlLimits({ maxBodyBytes: config.requestBodyLimitBytes }),
+      ...graphqlLimits({ maxBodyBytes: config.requestBodyLimitBytes, suggestFields: config.introspection }),
       ...(webAppDir ? [useWebApp(webAppDir, '/graphql')] : []),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       ...plugins,

@@ -121,6 +121,9 @@ const environment = z.object({
   SIGNUP_LIMIT_IP: rateLimit('20/1h'),
   REFRESH_LIMIT_IP: rateLimit('600/1m'),
   REQUEST_BODY_LIMIT: z.coerce.number().int().min(1024).default(65_536),
+  REQUEST_TIMEOUT: duration('30s'),
+  KEEP_ALIVE_TIMEOUT: duration('5s'),
+  MAX_CONNECTIONS: z.coerce.number().int().min(1).default(1024),
   BCRYPT_COST: z.coerce.number().int().min(4).max(31).default(12),
   JWT_PRIVATE_KEYS: jwkSet.optional(),
   KEY_ENCRYPTION_SECRET: encryptionSecret.optional(),
@@ -171,6 +174,12 @@ export interface Config {
   rateLimits: RateLimits;
   /** Largest request body accepted, in bytes. */
   requestBodyLimitBytes: number;
+  /** Longest a request may take to arrive (headers within the shorter of this and 10 s) and a socket may sit idle. */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open; longer than a load balancer's own idle timeout behind one. */
+  keepAliveTimeoutMs: number;
+  /** Open connections at most; the next one is closed at once. */
+  maxConnections: number;
   /** Unset: keys are generated once and kept in the database. */
   jwtPrivateKeys: PrivateJwk[] | undefined;
   /**
@@ -247,6 +256,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     cleanupIntervalMs: env.CLEANUP_INTERVAL,
     bcryptCost: env.BCRYPT_COST,
     requestBodyLimitBytes: env.REQUEST_BODY_LIMIT,
+    requestTimeoutMs: env.REQUEST_TIMEOUT,
+    keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT,
+    maxConnections: env.MAX_CONNECTIONS,
     rateLimits: {
       loginAccountIp: env.LOGIN_LIMIT_ACCOUNT_IP,
       loginAccount: env.LOGIN_LIMIT_ACCOUNT,

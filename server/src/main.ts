@@ -1,6 +1,6 @@
-import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.ts';
+import { createHttpServer } from './http/http-server.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { withKeyEncryptionSecret } from './auth/key-encryption-secret.ts';
 import { KeyEncryptionError } from './auth/signing-keys.ts';
@@ -18,7 +18,7 @@ async function start() {
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, (message) => logger.info(message.replace(/\x1b\[[0-9;]*m/g, '')));
   const yoga = await createApp({ config, orm: database.orm, logger, webAppDir: WEB_APP_DIR });
-  const server = createServer(yoga);
+  const server = createHttpServer(yoga, config);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

@@ -1,9 +1,10 @@
 import { GraphQLError, Kind, type ASTVisitor, type SelectionSetNode, type ValidationContext } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import type { Plugin, YogaInitialContext } from 'graphql-yoga';
 import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
+import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
 
 /** The mutations that cost a bcrypt hash or rotate a token: one per request, however they are dressed up. */
 const AUTH_MUTATIONS = new Set(['signup', 'login', 'refresh', 'changePassword']);
@@ -58,7 +59,7 @@ function useRequestBodyLimit(maxBytes: number): Plugin {
  * Bounds on what one request may ask for. The schema is shallow (`me { ... }` is depth 2), so these
  * leave room for every real client while refusing queries built to exhaust the server.
  */
-export function graphqlLimits({ maxBodyBytes }: { maxBodyBytes: number }): Plugin[] {
+export function graphqlLimits({ maxBodyBytes, suggestFields }: { maxBodyBytes: number; suggestFields: boolean }): Plugin[] {
   return [
     useRequestBodyLimit(maxBodyBytes),
     maxTokensPlugin({ n: 1000 }),
@@ -68,5 +69,7 @@ export function graphqlLimits({ maxBodyBytes }: { maxBodyBytes: number }): Plugi
     // The largest real operation here (sessions with every field, plus me) costs about 30.
     costLimitPlugin({ maxCost: 300, ignoreIntrospection: true }),
     { onValidate: ({ addValidationRule }) => addValidationRule(singleAuthMutationRule) },
+    // "Did you mean …?" maps the schema field by field: where introspection is off, so are suggestions.
+    ...(suggestFields ? [] : [blockFieldSuggestionsPlugin<YogaInitialContext>()]),
   ];
 }
