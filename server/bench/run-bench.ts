@@ -9,7 +9,7 @@
  *   --mixed-connections=10 BENCH_MIXED_CONNECTIONS  `me` connections while logins saturate the CPU
  *   --warmup=2             BENCH_WARMUP             unrecorded run before baseline, me and refresh
  *   --starts=3             BENCH_STARTS             timed start-ups (median reported)
- *   --only=baseline,me,login,mixed,refresh          BENCH_ONLY  scenarios to run (default: all)
+ *   --only=baseline,me,login,mixed,refresh,flood    BENCH_ONLY  scenarios to run (default: all)
  *   --cpu-prof[=DIR]       BENCH_CPU_PROF           profile the server (`node --cpu-prof`) and summarise the
  *                                                   measured runs (warm-ups left out); only `me` unless --only
  *   --json=FILE            BENCH_JSON               also write the figures as JSON
@@ -32,8 +32,8 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/database/em
 import { formatSummary, readProfile, summariseProfile, type ProfileSummary } from './cpu-profile.ts';
 import { freePort, residentMiB, SERVER_DIR, sleep, spawnServer, stopServer, waitUntilReady, type ServerProcess } from './server-process.ts';
 
-type Scenario = 'baseline' | 'me' | 'login' | 'mixed' | 'refresh';
-const SCENARIOS: Scenario[] = ['baseline', 'me', 'login', 'mixed', 'refresh'];
+type Scenario = 'baseline' | 'me' | 'login' | 'mixed' | 'flood' | 'refresh';
+const SCENARIOS: Scenario[] = ['baseline', 'me', 'login', 'mixed', 'flood', 'refresh'];
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -347,6 +347,8 @@ const serverEnv: Record<string, string> = {
   PUBLIC_ORIGIN: `http://localhost:${port}`,
   DATABASE_URL: database.url,
   BCRYPT_COST: String(options.bcryptCost),
+  // The flood scenario tells its two clients apart by X-Forwarded-For, as behind a proxy.
+  TRUST_PROXY: '1',
   KEY_ENCRYPTION_SECRET: randomBytes(32).toString('base64url'),
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
   ...(await generousLimits()),
@@ -459,6 +461,37 @@ try {
       }),
     ]));
     results.push(me);
+  }
+  if (options.only.has('flood')) {
+    // One address floods wrong passwords (limits raised, so every attempt costs a hash) while a real
+    // user from another address logs in over and over: the fair hashing queue should keep them apart.
+    const victim = { email: `victim-${crypto.randomUUID().slice(0, 8)}@example.com`, password: 'victim password 12345', name: 'Victim' };
+    await tokensFrom('signup', call(base, SIGNUP, { input: victim }));
+    const refusedOrWrong = (status: number, parsed: GraphQLBody): true | string => {
+      const code = parsed.errors?.[0]?.extensions?.code;
+      return code === 'INVALID_CREDENTIALS' || code === 'RATE_LIMITED' ? true : describeFailure(status, parsed);
+    };
+    const [, victimLogins] = await measured(() =>
+      Promise.all([
+        load(base, {
+          label: 'wrong passwords from one address (background)',
+          connections: options.connections,
+          durationS: options.durationS,
+          body: body(LOGIN, { input: { email: account.email, password: 'not the password' } }),
+          headers: { 'x-forwarded-for': '203.0.113.66' },
+          check: refusedOrWrong,
+        }),
+        load(base, {
+          label: 'victim login while one address floods',
+          connections: 1,
+          durationS: options.durationS,
+          body: body(LOGIN, { input: { email: victim.email, password: victim.password } }),
+          headers: { 'x-forwarded-for': '198.51.100.7' },
+          check: dataOk('login'),
+        }),
+      ]),
+    );
+    results.push(victimLogins);
   }
   if (options.only.has('refresh')) {
     // Each request presents a different, current refresh token: a pool of sessions at least twice
@@ -574,6 +607,7 @@ const me = find('me (valid');
 const loginResult = find('login (');
 const mixed = find('me while');
 const refresh = find('refresh');
+const victimLogin = find('victim login');
 interface Target {
   target: string;
   measured: string;
@@ -604,6 +638,14 @@ if (loginResult && figures.bcryptHashS) {
 }
 if (mixed) {
   targets.push({ target: `me p99 < 50 ms at ${mixed.connections} conns under login load`, measured: `${fmt(mixed.p99Ms)} ms`, ratio: mixed.p99Ms / 50, met: mixed.p99Ms < 50 });
+}
+if (victimLogin) {
+  targets.push({
+    target: `victim login p99 < 2 s while one address floods`,
+    measured: `${fmt(victimLogin.p99Ms)} ms`,
+    ratio: victimLogin.p99Ms / 2000,
+    met: victimLogin.p99Ms < 2000,
+  });
 }
 if (refresh && me) {
   const ratio = refresh.requestsPerSecond / me.requestsPerSecond;
