@@ -1,14 +1,14 @@
 import { isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { badUserInput } from './errors.ts';
 
-// Control characters (NUL above all, which PostgreSQL cannot store in text) have no place in any input here.
-const CONTROL_CHARACTER = /\p{Cc}/u;
+// Control characters (NUL above all, which PostgreSQL cannot store in text) have no place in any
+// input here; nor lone surrogates (a pair is one code point here), which would be stored as U+FFFD.
+const UNSTORABLE = /[\p{Cc}\p{Cs}]/u;
 
 /** The first string in `value` (an argument or an input object, at any depth) that may not be stored, with its field. */
 function firstUnstorable(field: string, value: unknown): string | undefined {
   if (typeof value === 'string') {
-    // A lone surrogate would be stored as U+FFFD: silently not what was sent.
-    return CONTROL_CHARACTER.test(value) || !value.isWellFormed() ? field : undefined;
+    return UNSTORABLE.test(value) ? field : undefined;
   }
   if (Array.isArray(value)) {
     for (const item of value) {

@@ -60,6 +60,12 @@ describe('hostile bytes in string inputs', () => {
     expect(me.data?.me.name).toBe(account.name);
   });
 
+  it('keeps characters outside the Basic Multilingual Plane (a surrogate pair is one character)', async () => {
+    const response = await graphql<{ updateProfile: { name: string } }>(t.app, 'mutation($name: String) { updateProfile(name: $name) { name } }', { token, variables: { name: 'Ada \u{1F600}' } });
+    expect(response.data?.updateProfile.name).toBe('Ada \u{1F600}');
+    await graphql(t.app, 'mutation($name: String) { updateProfile(name: $name) { name } }', { token, variables: { name: account.name } });
+  });
+
   it('catches a NUL written inline in the document, not only in variables', async () => {
     const response = await graphql(t.app, 'mutation { updateProfile(name: "Ada\\u0000") { name } }', { token });
     expectBadUserInput(response, 'name');
