@@ -10,6 +10,7 @@ import { schema } from './schema.ts';
 import { createDummyHash } from './auth/password.ts';
 import { createRevocationList } from './auth/revocation-list.ts';
 import { loadSigningKeys } from './auth/signing-keys.ts';
+import { DEVICE_TOKEN_LIFETIME_MS } from './auth/device-token.ts';
 import { secretEnvelopeOf } from './auth/secret-envelope.ts';
 import { startBackgroundJobs } from './background-jobs.ts';
 import { createErrorMasker, yogaLogging } from './http/mask-error.ts';
@@ -51,7 +52,7 @@ export async function createApp({
   const revocations = createRevocationList(config.accessTokenTtlMs);
   const em = orm.em.fork();
   const [signingKeys, dummyPasswordHash] = await Promise.all([
-    loadSigningKeys(em, { configured: config.jwtPrivateKeys, envelope: secretEnvelopeOf(config) }, { now: now(), accessTokenTtlMs: config.accessTokenTtlMs }),
+    loadSigningKeys(em, { configured: config.jwtPrivateKeys, envelope: secretEnvelopeOf(config) }, { now: now(), accessTokenTtlMs: config.accessTokenTtlMs, deviceTokenLifetimeMs: DEVICE_TOKEN_LIFETIME_MS }),
     createDummyHash(config.bcryptCost),
     revocations.load(em, now()),
   ]);

@@ -1,7 +1,7 @@
 import type { AppDependencies } from './context.ts';
 import { listenForNotifications } from './database/notifications.ts';
 import { deleteExpiredRecords } from './maintenance/cleanup.ts';
-import { REVOCATION_CHANNEL } from './auth/revocation-list.ts';
+import { REVOCATION_CHANNEL } from './auth/session-store.ts';
 import { SIGNING_KEYS_CHANNEL } from './auth/signing-keys.ts';
 
 export interface BackgroundJobs {

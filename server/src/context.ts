@@ -10,7 +10,7 @@ import { createVerifiedTokenCache } from './auth/verified-token-cache.ts';
 import { clearSessionCookies, cookieNames, readCookie, writeDeviceCookie, writeSessionCookies, type SessionCookies } from './auth/cookies.ts';
 import type { RevocationList } from './auth/revocation-list.ts';
 import type { SigningKeys } from './auth/signing-keys.ts';
-import type { RevocationReason } from './auth/sessions.ts';
+import type { RevocationReason } from './auth/session-store.ts';
 import type { AuthMetrics } from './http/metrics.ts';
 import { clientAddress } from './http/client-address.ts';
 

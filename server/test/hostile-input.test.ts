@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from './support/test-app.ts';
 import { createTestDatabase } from './support/test-database.ts';
 import { graphql, type GraphQLResponse } from './support/graphql-request.ts';
 import { LOGIN, LOGOUT, ME, newAccount, REFRESH, SIGNUP, type AuthPayloadData } from './support/operations.ts';
-import { ormConfig } from '../src/mikro-orm.config.ts';
+import { ormConfig } from '../src/database/mikro-orm.config.ts';
 
 function expectBadUserInput(response: GraphQLResponse<unknown>, field: string) {
   expect(response.status).toBe(200);

@@ -14,7 +14,8 @@ export interface TokenAudience {
 }
 
 const ACCESS_TOKEN_TYPE = 'at+jwt';
-const CLOCK_SKEW_SECONDS = 5;
+/** Clock skew allowed between the servers that sign and verify tokens. */
+export const CLOCK_SKEW_SECONDS = 5;
 
 export function signAccessToken(
   keys: KeyRing,

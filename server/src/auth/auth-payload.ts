@@ -1,7 +1,7 @@
 import type { GraphQLContext } from '../context.ts';
 import type { UserProfile } from '../user/user-profile.ts';
 import { signAccessToken, tokenAudience } from './access-token.ts';
-import { sessionExpiresAt, type IssuedRefreshToken } from './sessions.ts';
+import { sessionExpiresAt, type IssuedRefreshToken } from './session-store.ts';
 import { signDeviceToken } from './device-token.ts';
 
 export type TokenTransport = 'COOKIE' | 'BEARER';

@@ -2,14 +2,14 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
 import { emailTaken, invalidCredentials, unauthenticated } from '../errors.ts';
-import { User } from '../user/user.entity.ts';
+import { User } from '../database/entities/user.entity.ts';
 import { UserRef } from '../user/user.schema.ts';
 import { normalizeEmail, validateEmail, validateName } from '../user/user-input.ts';
 import { deliverTokens, type AuthPayload } from './auth-payload.ts';
 import { hashCost, hashPassword, lockPasswordHash, validatePassword } from './password.ts';
 import { chargeOrRefuse, settleSuccessfulPasswordCheck } from './login-limits.ts';
 import { checkPassword, clientIpKey } from './password-check.ts';
-import { findSessionByRefreshToken, revokeSessions, rotateRefreshToken, startSession } from './sessions.ts';
+import { findSessionByRefreshToken, revokeSessions, rotateRefreshToken, startSession } from './session-store.ts';
 
 const TokenTransport = builder.enumType('TokenTransport', {
   description: 'How tokens travel: HttpOnly cookies for browsers, or in the payload for other programs.',
@@ -133,7 +133,7 @@ builder.mutationField('refresh', (t) =>
       if (refreshToken === undefined || refreshToken === null) throw unauthenticated('TOKEN_MISSING');
       const refreshLimit = context.config.rateLimits.refreshIp;
       if (refreshLimit) await chargeOrRefuse(context, 'refresh', [{ key: `refresh:ip:${clientIpKey(context)}`, rule: refreshLimit }]);
-      const result = await rotateRefreshToken(context.pool, refreshToken, { now: context.now(), policy: sessionPolicy(context) });
+      const result = await rotateRefreshToken({ pool: context.pool, em: context.em }, refreshToken, { now: context.now(), policy: sessionPolicy(context) });
       context.metrics.refreshes.inc({ result: 'failure' in result ? result.failure : 'ok' });
       if ('failure' in result) {
         if (result.revokedSessionId) {

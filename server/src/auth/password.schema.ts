@@ -1,8 +1,8 @@
 import { builder } from '../builder.ts';
 import { invalidCredentials, unauthenticated } from '../errors.ts';
-import { User } from '../user/user.entity.ts';
+import { User } from '../database/entities/user.entity.ts';
 import { hashPassword, lockPasswordHash, validatePassword } from './password.ts';
-import { revokeSessions } from './sessions.ts';
+import { revokeSessions } from './session-store.ts';
 import { settleSuccessfulPasswordCheck } from './login-limits.ts';
 import { checkPassword } from './password-check.ts';
 

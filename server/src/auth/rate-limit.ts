@@ -51,3 +51,9 @@ export async function resetCounters(em: EntityManager, keys: string[]): Promise<
   if (keys.length === 0) return;
   await em.execute('delete from rate_limit_counters where key in (select key from rate_limit_counters where key in (?) order by key for update)', [keys]);
 }
+
+/** Deletes counters whose window has closed; they would restart at 1 anyway. */
+export async function deleteClosedWindows(em: EntityManager, now: Date): Promise<number> {
+  const deleted = await em.execute<{ key: string }[]>('delete from rate_limit_counters where window_ends_at <= ? returning key', [now]);
+  return deleted.length;
+}

@@ -1,7 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-
-/** The PostgreSQL channel on which every revoked session id is announced to all instances. */
-export const REVOCATION_CHANNEL = 'session_revoked';
+import { sessionsRevokedSince } from './session-store.ts';
 
 /**
  * The sessions revoked within the last access-token lifetime, held in memory so checking an access
@@ -32,11 +30,7 @@ export function createRevocationList(accessTokenTtlMs: number): RevocationList {
       prune(now.getTime());
       // A small margin covers access tokens whose clock ran slightly ahead of ours.
       const since = new Date(now.getTime() - accessTokenTtlMs - 60_000);
-      const rows = await em.execute<{ id: string; revoked_at: Date }[]>(
-        'select id, revoked_at from sessions where revoked_at > ?',
-        [since],
-      );
-      for (const row of rows) revokedAtBySession.set(row.id, new Date(row.revoked_at).getTime());
+      for (const session of await sessionsRevokedSince(em, since)) revokedAtBySession.set(session.id, session.revokedAt.getTime());
     },
   };
 }

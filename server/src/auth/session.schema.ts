@@ -1,9 +1,8 @@
 import { builder } from '../builder.ts';
 import { forbidden } from '../errors.ts';
 import { isUuid } from '../uuid.ts';
-import { Session } from './session.entity.ts';
-import { revokeSessions, sessionExpiresAt } from './sessions.ts';
-
+import type { Session } from '../database/entities/session.entity.ts';
+import { findUsersSession, listLiveSessions, revokeSessions, sessionExpiresAt } from './session-store.ts';
 
 const SessionRef = builder.objectRef<Session>('Session').implement({
   description: 'One login on one device.',
@@ -27,12 +26,7 @@ builder.queryField('sessions', (t) =>
     description: "The signed-in user's live sessions, most recently used first.",
     resolve: async (_root, _args, context) => {
       const { userId } = await context.viewer();
-      const now = context.now();
-      return context.em().find(
-        Session,
-        { user: userId, revokedAt: null, idleExpiresAt: { $gt: now }, absoluteExpiresAt: { $gt: now } },
-        { orderBy: { lastUsedAt: 'desc' } },
-      );
+      return listLiveSessions(context.em(), userId, context.now());
     },
   }),
 );
@@ -65,13 +59,14 @@ builder.mutationField('revokeSession', (t) =>
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, context) => {
       const viewer = await context.viewer();
-      const session = isUuid(id.toLowerCase()) ? await context.em().findOne(Session, { id }) : null;
+      // Ids are issued lower-case; one spelled otherwise names the same session.
+      const sessionId = id.toLowerCase();
+      const session = isUuid(sessionId) ? await findUsersSession(context.em(), viewer.userId, sessionId) : undefined;
       // Unknown and foreign sessions get the same answer, so ids cannot be probed.
-      if (!session || session.user.id !== viewer.userId) throw forbidden('You can only end your own sessions.');
-      const now = context.now();
-      const revoked = await revokeSessions(context.em(), { userId: viewer.userId, sessionId: id, reason: 'revoked', now });
+      if (!session) throw forbidden('You can only end your own sessions.');
+      const revoked = await revokeSessions(context.em(), { userId: viewer.userId, sessionId, reason: 'revoked', now: context.now() });
       context.sessionsEnded(revoked, 'revoked');
-      if (id === viewer.sessionId) await context.clearSession();
+      if (sessionId === viewer.sessionId) await context.clearSession();
       return true;
     },
   }),

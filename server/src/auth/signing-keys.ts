@@ -1,9 +1,8 @@
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PrivateJwk } from '../config.ts';
-import { SigningKey } from './signing-key.entity.ts';
+import { SigningKey } from '../database/entities/signing-key.entity.ts';
 import type { SecretEnvelope } from './secret-envelope.ts';
-import { DEVICE_TOKEN_LIFETIME_MS } from './device-token.ts';
 
 /** Only asymmetric algorithms: whoever can verify a token must not be able to mint one. */
 export const ACCESS_TOKEN_ALGORITHMS = ['EdDSA', 'ES256'] as const;
@@ -88,7 +87,7 @@ interface StoredKeys {
 export async function loadSigningKeys(
   em: EntityManager,
   { configured, envelope }: { configured: PrivateJwk[] | undefined; envelope: SecretEnvelope | undefined },
-  { now, accessTokenTtlMs }: { now: Date; accessTokenTtlMs: number },
+  { now, accessTokenTtlMs, deviceTokenLifetimeMs }: { now: Date; accessTokenTtlMs: number; deviceTokenLifetimeMs: number },
 ): Promise<SigningKeys> {
   if (configured) {
     const ring = await buildKeyRing(configured as JWK[], []);
@@ -96,12 +95,12 @@ export async function loadSigningKeys(
   }
   if (!envelope) throw new KeyEncryptionError('KEY_ENCRYPTION_SECRET is required to keep signing keys in the database');
   const kidsOf = (keys: StoredKeys) => `${keys.access.map((key) => key.kid).join(',')}|${keys.deviceOnly.map((key) => key.kid).join(',')}`;
-  let stored = await readStoredKeys(em.fork(), envelope, now, accessTokenTtlMs);
+  let stored = await readStoredKeys(em.fork(), envelope, { now, accessTokenTtlMs, deviceTokenLifetimeMs });
   let ring = await buildKeyRing(stored.access, stored.deviceOnly);
   return {
     current: () => ring,
     async reload(at) {
-      const latest = await readStoredKeys(em.fork(), envelope, at, accessTokenTtlMs);
+      const latest = await readStoredKeys(em.fork(), envelope, { now: at, accessTokenTtlMs, deviceTokenLifetimeMs });
       // The same keys in the same order keep the same ring: a new one would empty the verified-token cache.
       if (kidsOf(latest) === kidsOf(stored)) return;
       stored = latest;
@@ -118,11 +117,15 @@ const labelOf = (kid: string) => `signing-key:${kid}`;
  * too. Keys still in plaintext (from before encryption) or sealed under the previous secret are
  * sealed under the current one on the way.
  */
-async function readStoredKeys(em: EntityManager, envelope: SecretEnvelope, now: Date, accessTokenTtlMs: number): Promise<StoredKeys> {
+async function readStoredKeys(
+  em: EntityManager,
+  envelope: SecretEnvelope,
+  { now, accessTokenTtlMs, deviceTokenLifetimeMs }: { now: Date; accessTokenTtlMs: number; deviceTokenLifetimeMs: number },
+): Promise<StoredKeys> {
   return em.transactional(async (tx) => {
     // Instances starting together must agree on one key, so the first one in generates it.
     await tx.execute(`select pg_advisory_xact_lock(hashtext('signing_keys'))`);
-    const keptSince = new Date(now.getTime() - Math.max(accessTokenTtlMs, DEVICE_TOKEN_LIFETIME_MS));
+    const keptSince = new Date(now.getTime() - Math.max(accessTokenTtlMs, deviceTokenLifetimeMs));
     const rows = await tx.find(SigningKey, { $or: [{ retiredAt: null }, { retiredAt: { $gt: keptSince } }] }, { orderBy: { createdAt: 'desc' } });
     const opened = rows.map((row) => ({ row, jwk: openStoredKey(row, envelope) }));
     if (!rows.some((row) => row.retiredAt === null)) opened.unshift(await createSigningKey(tx, envelope, now));

@@ -1,7 +1,6 @@
-import { verifyAccessToken, type AccessTokenClaims, type AccessTokenFailure, type TokenAudience } from './access-token.ts';
+import { CLOCK_SKEW_SECONDS, verifyAccessToken, type AccessTokenClaims, type AccessTokenFailure, type TokenAudience } from './access-token.ts';
 import type { KeyRing } from './signing-keys.ts';
 
-const CLOCK_SKEW_SECONDS = 5;
 
 /**
  * Remembers access tokens that verified, until they expire: a signature check costs 0.3-0.5 ms, a

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config.ts';
-import { ormConfig } from '../mikro-orm.config.ts';
+import { ormConfig } from './mikro-orm.config.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
 import { migrateDatabase } from './migrate.ts';
 

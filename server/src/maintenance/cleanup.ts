@@ -1,4 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { deleteEndedSessions } from '../auth/session-store.ts';
+import { deleteClosedWindows } from '../auth/rate-limit.ts';
 
 /**
  * Deletes sessions that can no longer be used (expired, or revoked longer ago than an access token
@@ -10,10 +12,7 @@ export async function deleteExpiredRecords(
   { now, accessTokenTtlMs }: { now: Date; accessTokenTtlMs: number },
 ): Promise<{ sessions: number; rateLimitCounters: number }> {
   const revokedBefore = new Date(now.getTime() - accessTokenTtlMs - 60_000);
-  const sessions = await em.execute<{ id: string }[]>(
-    `delete from sessions where idle_expires_at <= ? or absolute_expires_at <= ? or revoked_at < ? returning id`,
-    [now, now, revokedBefore],
-  );
-  const counters = await em.execute<{ key: string }[]>('delete from rate_limit_counters where window_ends_at <= ? returning key', [now]);
-  return { sessions: sessions.length, rateLimitCounters: counters.length };
+  const sessions = await deleteEndedSessions(em, { now, revokedBefore });
+  const rateLimitCounters = await deleteClosedWindows(em, now);
+  return { sessions, rateLimitCounters };
 }

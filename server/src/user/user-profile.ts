@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { timestampOf } from '../database/pool-rows.ts';
 
 /** What the GraphQL `User` type shows; the entity has more (the password hash), and needs none of it here. */
 export interface UserProfile {
@@ -20,6 +21,5 @@ export async function findUserProfile(pool: pg.Pool, id: string): Promise<UserPr
     values: [id],
   });
   const row = rows[0];
-  // The ORM's pool leaves timestamps as text; the entity would have turned them into dates.
-  return row && { ...row, createdAt: new Date(row.createdAt) };
+  return row && { ...row, createdAt: timestampOf(row.createdAt) };
 }

@@ -1,7 +1,7 @@
 import { builder } from '../builder.ts';
 import { unauthenticated } from '../errors.ts';
 import type { GraphQLContext } from '../context.ts';
-import { User } from './user.entity.ts';
+import { User } from '../database/entities/user.entity.ts';
 import { findUserProfile, type UserProfile } from './user-profile.ts';
 import { validateAvatarUrl, validateName } from './user-input.ts';
 

@@ -5,7 +5,7 @@ import { createApp, type App } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { migrateDatabase } from '../../src/database/migrate.ts';
 import { createLogger } from '../../src/logger.ts';
-import { ormConfig } from '../../src/mikro-orm.config.ts';
+import { ormConfig } from '../../src/database/mikro-orm.config.ts';
 import { createTestDatabase } from './test-database.ts';
 
 /** A clock the test moves by hand, so expiry is tested without sleeping. */

@@ -1,16 +1,18 @@
 import { defineConfig } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
-import { User } from './user/user.entity.ts';
-import { Session } from './auth/session.entity.ts';
-import { SigningKey } from './auth/signing-key.entity.ts';
-import { migrations } from './database/migrations/index.ts';
+import { User } from './entities/user.entity.ts';
+import { Session } from './entities/session.entity.ts';
+import { SigningKey } from './entities/signing-key.entity.ts';
+import { SpentRefreshToken } from './entities/spent-refresh-token.entity.ts';
+import { RateLimitCounter } from './entities/rate-limit-counter.entity.ts';
+import { migrations } from './migrations/index.ts';
 
 /** The one ORM configuration; tests pass another database's URL. ORM messages (migrations) go to `log`. */
 export function ormConfig(clientUrl: string, log: (message: string) => void = () => {}) {
   return defineConfig({
     clientUrl,
     logger: log,
-    entities: [User, Session, SigningKey],
+    entities: [User, Session, SigningKey, SpentRefreshToken, RateLimitCounter],
     extensions: [Migrator],
     migrations: { migrationsList: migrations, transactional: true, allOrNothing: true, snapshot: false },
     pool: { min: 0, max: 10 },

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { REVOCATION_CHANNEL } from './revocation-list.ts';
-import { Session } from './session.entity.ts';
+import { Session } from '../database/entities/session.entity.ts';
+import { timestampOf } from '../database/pool-rows.ts';
 import type { UserProfile } from '../user/user-profile.ts';
 import {
   createRefreshSecret,
@@ -14,16 +14,25 @@ import {
   type RefreshSecret,
 } from './refresh-token.ts';
 
+/**
+ * Every statement about sessions and spent refresh tokens lives here: starting, rotating, finding,
+ * listing, revoking (with its announcement) and deleting them. The hot paths (rotation) run as
+ * single statements on the pool; the rest through the ORM.
+ */
+
+/** The PostgreSQL channel on which every revoked session id is announced to all instances. */
+export const REVOCATION_CHANNEL = 'session_revoked';
+
 export interface SessionPolicy {
   refreshIdleTtlMs: number;
   sessionMaxAgeMs: number;
   refreshGraceMs: number;
 }
 
-/** A session together with the refresh token its holder gets. */
 /** What a token needs to know of its session: which one, and when it ends. */
 export type SessionLifetime = Pick<Session, 'id' | 'idleExpiresAt' | 'absoluteExpiresAt'>;
 
+/** A session's lifetime together with the refresh token its holder gets. */
 export interface IssuedRefreshToken {
   session: SessionLifetime;
   refreshToken: string;
@@ -92,15 +101,12 @@ interface SessionRow {
   created_at: string | Date;
 }
 
-// The ORM's pool leaves timestamps as text; these rows bypass the entity, so they are parsed here.
-const dateOf = (value: string | Date) => new Date(value);
-
 function lifetimeOf(row: SessionRow): SessionLifetime {
-  return { id: row.id, idleExpiresAt: dateOf(row.idle_expires_at), absoluteExpiresAt: dateOf(row.absolute_expires_at) };
+  return { id: row.id, idleExpiresAt: timestampOf(row.idle_expires_at), absoluteExpiresAt: timestampOf(row.absolute_expires_at) };
 }
 
 function profileOf(row: SessionRow): UserProfile {
-  return { id: row.user_id, email: row.email, name: row.name, avatarUrl: row.avatar_url, createdAt: dateOf(row.created_at) };
+  return { id: row.user_id, email: row.email, name: row.name, avatarUrl: row.avatar_url, createdAt: timestampOf(row.created_at) };
 }
 
 const PROFILE_COLUMNS = 'u.email, u.name, u.avatar_url, u.created_at';
@@ -113,7 +119,7 @@ const PROFILE_COLUMNS = 'u.email, u.name, u.avatar_url, u.created_at';
  * token of the session is treated as theft and ends the session.
  */
 export async function rotateRefreshToken(
-  pool: pg.Pool,
+  { pool, em }: { pool: pg.Pool; em: () => EntityManager },
   refreshToken: string,
   { now, policy }: { now: Date; policy: SessionPolicy },
 ): Promise<(IssuedRefreshToken & { user: UserProfile }) | RefreshFailure> {
@@ -158,7 +164,7 @@ export async function rotateRefreshToken(
   const lifetime = lifetimeOf(session);
   if (now >= sessionExpiresAt(lifetime)) return { failure: 'SESSION_EXPIRED' };
 
-  const rotatedAt = session.rotated_at === null ? undefined : dateOf(session.rotated_at);
+  const rotatedAt = session.rotated_at === null ? undefined : timestampOf(session.rotated_at);
   const withinGrace = rotatedAt !== undefined && now.getTime() - rotatedAt.getTime() <= policy.refreshGraceMs;
   if (withinGrace && session.sealed_successor && secretMatches(presented.secret, session.previous_token_hash)) {
     const sameSuccessor = openSuccessor(presented.secret, session.sealed_successor);
@@ -172,13 +178,7 @@ export async function rotateRefreshToken(
   });
   if (spent.rowCount === 0) return { failure: 'REFRESH_TOKEN_INVALID' };
   // An old token of this session came back: someone kept a copy. End the session for everyone.
-  await pool.query({
-    name: 'revoke-reused-session',
-    text: `with revoked as (
-        update sessions set revoked_at = $2, revoked_reason = 'refresh_token_reused' where id = $1 and revoked_at is null returning id
-      ) select pg_notify('${REVOCATION_CHANNEL}', id::text) from revoked`,
-    values: [session.id, now],
-  });
+  await revokeSessions(em(), { userId: session.user_id, sessionId: session.id, reason: 'refresh_token_reused', now });
   return { failure: 'REFRESH_TOKEN_REUSED', revokedSessionId: session.id };
 }
 
@@ -223,4 +223,33 @@ export async function revokeSessions(
     params,
   );
   return rows.map((row) => row.id);
+}
+
+/** One of the user's sessions by id, live or not; undefined for another user's or an unknown one. */
+export async function findUsersSession(em: EntityManager, userId: string, sessionId: string): Promise<Session | undefined> {
+  return (await em.findOne(Session, { id: sessionId, user: userId })) ?? undefined;
+}
+
+/** The user's live sessions, most recently used first. */
+export function listLiveSessions(em: EntityManager, userId: string, now: Date): Promise<Session[]> {
+  return em.find(Session, { user: userId, revokedAt: null, idleExpiresAt: { $gt: now }, absoluteExpiresAt: { $gt: now } }, { orderBy: { lastUsedAt: 'desc' } });
+}
+
+/** Sessions revoked since `since`, for the in-memory revocation list (start-up and catch-up). */
+export async function sessionsRevokedSince(em: EntityManager, since: Date): Promise<{ id: string; revokedAt: Date }[]> {
+  const rows = await em.execute<{ id: string; revoked_at: string | Date }[]>('select id, revoked_at from sessions where revoked_at > ?', [since]);
+  return rows.map((row) => ({ id: row.id, revokedAt: timestampOf(row.revoked_at) }));
+}
+
+/**
+ * Deletes sessions that can no longer be used: expired, or revoked before `revokedBefore` (the
+ * revocation list no longer needs them). Their spent tokens go with them (cascade). A plain delete
+ * by predicate: every instance may run it at the same time.
+ */
+export async function deleteEndedSessions(em: EntityManager, { now, revokedBefore }: { now: Date; revokedBefore: Date }): Promise<number> {
+  const deleted = await em.execute<{ id: string }[]>(
+    'delete from sessions where idle_expires_at <= ? or absolute_expires_at <= ? or revoked_at < ? returning id',
+    [now, now, revokedBefore],
+  );
+  return deleted.length;
 }

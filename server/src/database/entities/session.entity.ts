@@ -1,10 +1,12 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import { User } from '../user/user.entity.ts';
+import { User } from './user.entity.ts';
 
 /** One login on one device: a family of refresh tokens of which only the newest is usable. */
 export const Session = defineEntity({
   name: 'Session',
   tableName: 'sessions',
+  // The cleanup deletes by expiry.
+  indexes: [{ name: 'sessions_expiry_index', properties: ['idleExpiresAt', 'absoluteExpiresAt'] }],
   properties: {
     id: p.uuid().primary(),
     user: () => p.manyToOne(User).deleteRule('cascade').index(),
