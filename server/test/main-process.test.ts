@@ -1,8 +1,11 @@
 import { spawnSync } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCookieJar, type GraphQLErrorBody } from './support/graphql-request.ts';
-import { ME, newAccount, SIGNUP, type AuthPayloadData } from './support/operations.ts';
+import { LOGIN, ME, newAccount, SIGNUP, type AuthPayloadData } from './support/operations.ts';
 import { exitWithin, freePort, killServerProcesses, SERVER_DIR, startServerProcess as startServer, waitUntilReady } from './support/server-process.ts';
 import { createTestDatabase } from './support/test-database.ts';
 
@@ -127,5 +130,92 @@ describe('the server entry point as a child process', () => {
       expect(server.stderr()).toMatch(/BCRYPT_COST/);
       expect(server.stderr()).not.toMatch(/^\s+at /m);
     });
+  });
+});
+
+describe('several processes on one embedded PostgreSQL', () => {
+  let parent: string;
+  afterEach(async () => {
+    if (parent) await rm(parent, { recursive: true, force: true });
+  });
+
+  /** What `npm start`, `npm run migrate` and `npm run keys:rotate` see on a fresh clone: no DATABASE_URL. */
+  async function embeddedEnvironment(): Promise<Record<string, string>> {
+    parent = await mkdtemp(join(tmpdir(), 'shared-embedded-'));
+    // Reachable for the postgres user when the tests run as root.
+    await chmod(parent, 0o755);
+    return {
+      EMBEDDED_POSTGRES_DIR: join(parent, 'postgres'),
+      EMBEDDED_POSTGRES_PORT: String(await freePort()),
+      // Instances share the tokens' issuer and audience, so a token from one works on the other.
+      PUBLIC_ORIGIN: 'http://localhost:4000',
+      BCRYPT_COST: '4',
+      LOG_LEVEL: 'warn',
+    };
+  }
+
+  async function post(base: string, query: string, variables: Record<string, unknown> = {}, token?: string) {
+    const response = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, body: (await response.json()) as { data?: Record<string, { email?: string; accessToken?: string }>; errors?: GraphQLErrorBody[] } };
+  }
+
+  const keyIdOf = (token: string): string => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).kid;
+
+  function runScript(script: string, env: Record<string, string>) {
+    return spawnSync(process.execPath, [script], { cwd: SERVER_DIR, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 30_000 });
+  }
+
+  it('migrate, keys:rotate and a second server on another port use the running cluster and never stop it', { timeout: 90_000 }, async () => {
+    const env = await embeddedEnvironment();
+    const first = startServer({ ...env, PORT: String(await freePort()), HOST: '127.0.0.1' });
+    await waitUntilReady(first);
+    const account = newAccount();
+    const signup = await post(first.base, SIGNUP, { input: account, transport: 'BEARER' });
+    const tokenBefore = signup.body.data?.signup?.accessToken;
+    expect(tokenBefore, JSON.stringify(signup.body)).toBeTruthy();
+    const firstAnswersMe = async (token: string) => {
+      const me = await post(first.base, ME, {}, token);
+      expect(me.status).toBe(200);
+      expect(me.body.errors).toBeUndefined();
+      expect(me.body.data?.me?.email).toBe(account.email);
+    };
+
+    const migration = runScript('src/migrate.ts', env);
+    expect(migration.status, migration.stderr).toBe(0);
+    expect(migration.stdout).toMatch(new RegExp(`process ${first.child.pid}`));
+    await firstAnswersMe(tokenBefore!);
+
+    const rotation = runScript('src/rotate-keys.ts', env);
+    expect(rotation.status, rotation.stderr).toBe(0);
+    const newKid = /New signing key (\S+) is current/.exec(rotation.stdout)?.[1];
+    expect(newKid).toBeTruthy();
+    expect(keyIdOf(tokenBefore!)).not.toBe(newKid);
+    await firstAnswersMe(tokenBefore!);
+    // Every instance switches within a second (LISTEN/NOTIFY); poll until the first one signs with the new key.
+    let tokenAfter = '';
+    for (let tries = 0; tries < 40 && keyIdOf(tokenAfter || tokenBefore!) !== newKid; tries++) {
+      const login = await post(first.base, LOGIN, { input: { email: account.email, password: account.password }, transport: 'BEARER' });
+      tokenAfter = login.body.data?.login?.accessToken ?? '';
+      expect(tokenAfter, JSON.stringify(login.body)).toBeTruthy();
+      if (keyIdOf(tokenAfter) !== newKid) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(keyIdOf(tokenAfter)).toBe(newKid);
+    await firstAnswersMe(tokenAfter);
+
+    const second = startServer({ ...env, PORT: String(await freePort()), HOST: '127.0.0.1' });
+    await waitUntilReady(second);
+    const meOnSecond = await post(second.base, ME, {}, tokenBefore!);
+    expect(meOnSecond.body.data?.me?.email, JSON.stringify(meOnSecond.body)).toBe(account.email);
+    second.child.kill('SIGTERM');
+    expect(await exitWithin(second, 10_000)).toEqual({ code: 0, signal: null });
+
+    await firstAnswersMe(tokenBefore!);
+    expect((await fetch(`${first.base}/readyz`)).status).toBe(200);
+    first.child.kill('SIGTERM');
+    expect(await exitWithin(first, 10_000)).toEqual({ code: 0, signal: null });
   });
 });

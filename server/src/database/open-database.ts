@@ -23,7 +23,11 @@ export async function openDatabase(config: Config, log?: (message: string) => vo
   const embedded = config.databaseUrl
     ? undefined
     : await startEmbeddedPostgres({ dataDir, port: config.embeddedPostgresPort, persistent: true });
-  if (embedded) log?.(`embedded PostgreSQL started in ${dataDir} on 127.0.0.1:${config.embeddedPostgresPort}`);
+  if (embedded?.ownerPid !== undefined) {
+    log?.(`using the embedded PostgreSQL in ${dataDir} on 127.0.0.1:${embedded.port}, which process ${embedded.ownerPid} runs (it stops the cluster when it exits)`);
+  } else if (embedded) {
+    log?.(`embedded PostgreSQL started in ${dataDir} on 127.0.0.1:${embedded.port}`);
+  }
   try {
     const orm = await MikroORM.init(ormConfig(config.databaseUrl ?? embedded!.url('auth'), log));
     await migrateDatabase(orm);
