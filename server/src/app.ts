@@ -15,6 +15,8 @@ import { createErrorMasker } from './http/mask-error.ts';
 import { useRequestId } from './http/request-id.ts';
 import { useServiceRoutes } from './http/service-routes.ts';
 import { useWebApp } from './http/web-app.ts';
+import { useGraphiQLPage } from './http/graphiql-page.ts';
+import { useSecurityHeaders } from './http/security-headers.ts';
 import { graphqlLimits } from './http/graphql-limits.ts';
 import { useOriginCheck } from './http/origin-check.ts';
 import { cookieNames } from './auth/cookies.ts';
@@ -92,6 +94,9 @@ export async function createApp({
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       ...graphqlLimits({ maxBodyBytes: config.requestBodyLimitBytes }),
       ...(webAppDir ? [useWebApp(webAppDir, '/graphql')] : []),
+      // GraphiQL's page first: it sets its own policy, which the defaults then leave alone.
+      ...(config.introspection ? [useGraphiQLPage('/graphql')] : []),
+      useSecurityHeaders({ https: config.publicOrigin.startsWith('https:') }),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       ...plugins,
       { onDispose: () => jobs.stop() },

@@ -26,6 +26,27 @@ describe('the web app in Chromium', () => {
     await server?.close();
   });
 
+  it('runs under its Content-Security-Policy, which refuses an injected inline script and reports the violation', async () => {
+    const profile = await openProfile(browser, server);
+    const page = await profile.newTab();
+    const answer = await page.goto('/login');
+    expect(answer?.headers()['content-security-policy']).toMatch(/script-src 'self'/);
+    await expectPage(page, 'login');
+    const ran = await page.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = 'document.body.dataset.injected = "yes"';
+      document.body.append(script);
+      return document.body.dataset.injected ?? 'no';
+    });
+    expect(ran).toBe('no');
+    // Chromium's own console message and the page's securitypolicyviolation event both report it.
+    await expect.poll(() => profile.cspViolations.some((text) => text.startsWith('securitypolicyviolation: script-src'))).toBe(true);
+    await expect.poll(() => profile.cspViolations.some((text) => /inline script violates .*Content Security Policy/.test(text))).toBe(true);
+    // This violation was the point of the test; any other would fail it.
+    profile.cspViolations.splice(0);
+    await profile.context.close();
+  });
+
   it('signs up, lands on the profile, keeps the session over a reload without showing the login page, and hides the tokens from scripts', async () => {
     const profile = await openProfile(browser, server);
     const page = await profile.newTab();
