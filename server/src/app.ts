@@ -1,7 +1,6 @@
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { useCookies } from '@whatwg-node/server-plugin-cookies';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config.ts';
 import { createContextFactory, type AppDependencies, type GraphQLContext, type ServerContext } from './context.ts';
@@ -19,6 +18,7 @@ import { useGraphiQLPage } from './http/graphiql-page.ts';
 import { useSecurityHeaders } from './http/security-headers.ts';
 import { graphqlLimits } from './http/graphql-limits.ts';
 import { useOriginCheck } from './http/origin-check.ts';
+import { useCsrfHeaderCheck } from './http/csrf-check.ts';
 import { cookieNames } from './auth/cookies.ts';
 import { createMetrics, useMetrics } from './http/metrics.ts';
 
@@ -91,7 +91,7 @@ export async function createApp({
       useServiceRoutes({ orm, signingKeys }),
       useOriginCheck({ allowedOrigins: config.allowedOrigins, cookieNames: Object.values(cookieNames(config.secureCookies)) }),
       // GET requests and form posts need a header a cross-site form cannot set.
-      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
+      useCsrfHeaderCheck(),
       ...graphqlLimits({ maxBodyBytes: config.requestBodyLimitBytes }),
       ...(webAppDir ? [useWebApp(webAppDir, '/graphql')] : []),
       // GraphiQL's page first: it sets its own policy, which the defaults then leave alone.
