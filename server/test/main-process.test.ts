@@ -9,6 +9,9 @@ import { LOGIN, ME, newAccount, SIGNUP, type AuthPayloadData } from './support/o
 import { exitWithin, freePort, killServerProcesses, SERVER_DIR, startServerProcess as startServer, waitUntilReady } from './support/server-process.ts';
 import { createTestDatabase } from './support/test-database.ts';
 
+/** The repository root, where the README's npm commands run. */
+const ROOT_DIR = join(SERVER_DIR, '..');
+
 // A failed assertion must not leave a server behind.
 afterEach(killServerProcesses);
 
@@ -113,6 +116,37 @@ describe('the server entry point as a child process', () => {
       expect(server.stderr()).toMatch(/ACCESS_TOKEN_TTL/);
       expect(server.stderr()).toMatch(/banana/);
       expect(server.stderr()).not.toMatch(/^\s+at /m);
+    });
+
+    it('exits non-zero on an unreachable DATABASE_URL, naming the variable and the host but never the password', async () => {
+      const server = startServer({ DATABASE_URL: 'postgres://auth:hunter2-secret@127.0.0.1:9/auth', PORT: String(await freePort()) });
+      const exit = await exitWithin(server, 15_000);
+      expect(exit).toMatchObject({ signal: null });
+      expect(exit === 'still running' ? null : exit.code).toBe(1);
+      expect(server.stderr()).toContain('DATABASE_URL (postgres://auth@127.0.0.1:9/auth)');
+      expect(server.stderr()).toContain('ECONNREFUSED');
+      expect(server.stderr() + server.stdout()).not.toContain('hunter2');
+      expect(server.stderr()).not.toMatch(/^\s+at /m);
+    });
+
+    it('npm start checks the configuration before building the web app, and npm adds no error trailer', { timeout: 60_000 }, () => {
+      const start = spawnSync('npm', ['start'], { cwd: ROOT_DIR, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ACCESS_TOKEN_TTL: 'banana' }, encoding: 'utf8', timeout: 50_000 });
+      expect(start.status).toBe(1);
+      expect(start.stderr).toMatch(/ACCESS_TOKEN_TTL: .*banana/);
+      expect(start.stdout, 'the web build did not run').not.toMatch(/vite|built in/);
+      expect(start.stderr).not.toMatch(/npm error/);
+    });
+
+    it('npm run migrate on an unreachable DATABASE_URL names the variable, without npm\'s error trailer', { timeout: 60_000 }, () => {
+      const migrate = spawnSync('npm', ['run', 'migrate'], {
+        cwd: ROOT_DIR,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: unreachableDatabase },
+        encoding: 'utf8',
+        timeout: 50_000,
+      });
+      expect(migrate.status).toBe(1);
+      expect(migrate.stderr).toContain('DATABASE_URL (postgres://nobody@127.0.0.1:9/none)');
+      expect(migrate.stderr).not.toMatch(/npm error|^\s+at /m);
     });
 
     it('exits non-zero on NODE_ENV=production with BCRYPT_COST=4, naming the variable without a stack trace', async () => {
