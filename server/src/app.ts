@@ -60,6 +60,9 @@ export async function createApp({
   const pool = await orm.driver.getConnection().getNativeClient();
   const deps: AppDependencies = { config, orm, pool, signingKeys, revocations, logger, now, dummyPasswordHash, metrics: metrics.auth };
   const jobs = await startBackgroundJobs(deps);
+  if (config.env === 'production' && !config.metricsToken) {
+    logger.warn('/metrics answers anyone who reaches it: set METRICS_TOKEN, or block /metrics at the proxy');
+  }
 
   return createYoga<ServerContext, GraphQLContext>({
     schema,
@@ -86,7 +89,7 @@ export async function createApp({
     },
     plugins: [
       useRequestId(),
-      useMetrics(metrics, logger, '/graphql'),
+      useMetrics(metrics, logger, '/graphql', config.metricsToken),
       useCookies(),
       useServiceRoutes({ orm, signingKeys }),
       useOriginCheck({ allowedOrigins: config.allowedOrigins, cookieNames: Object.values(cookieNames(config.secureCookies)) }),
