@@ -162,6 +162,46 @@ describe('the web app in Chromium', () => {
     await profile.context.close();
   });
 
+  it('gives the change-password form a hidden username field with the account, as password managers and Chromium ask', async () => {
+    const profile = await openProfile(browser, server);
+    const page = await profile.newTab();
+    const chromiumAdvice: string[] = [];
+    page.on('console', (message) => {
+      if (/username field/i.test(message.text())) chromiumAdvice.push(message.text());
+    });
+    const account = newAccount();
+    await signUpInPage(page, account);
+    // Loaded afresh, so Chromium inspects this form as a page of its own.
+    await page.goto('/password');
+    await expectPage(page, 'change-password');
+    const username = page.locator('form input[autocomplete="username"]');
+    await expect.poll(() => username.inputValue()).toBe(account.email);
+    expect(await username.isHidden()).toBe(true);
+    expect(await username.getAttribute('name')).toBe('username');
+    expect(chromiumAdvice).toEqual([]);
+    await profile.context.close();
+  });
+
+  it('shows an accessible not-found page for unknown paths, logged out and logged in, with a link home', async () => {
+    const profile = await openProfile(browser, server);
+    const page = await profile.newTab();
+    await page.goto('/no-such-page');
+    await expectPage(page, 'not-found');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Page not found');
+    expect(await page.title()).toBe('Page not found · GraphQL Auth');
+    await screenshot(page, 'not-found');
+    await page.getByRole('link', { name: 'Go to the home page' }).click();
+    await expectPage(page, 'login');
+
+    const account = newAccount();
+    await signUpInPage(page, account);
+    await page.goto('/profile/typo');
+    await expectPage(page, 'not-found');
+    await page.getByRole('link', { name: 'Go to the home page' }).click();
+    await expectPage(page, 'profile');
+    await profile.context.close();
+  });
+
   it('changes the password: a wrong current password is named, and the other devices are logged out', async () => {
     const laptop = await openProfile(browser, server);
     const phone = await openProfile(browser, server);
