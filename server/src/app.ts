@@ -15,6 +15,7 @@ import { useRequestId } from './http/request-id.ts';
 import { useServiceRoutes } from './http/service-routes.ts';
 import { useWebApp } from './http/web-app.ts';
 import { useGraphiQLPage } from './http/graphiql-page.ts';
+import { GRAPHIQL_DEFAULT_DOCUMENT } from './http/graphiql-default-document.ts';
 import { useSecurityHeaders } from './http/security-headers.ts';
 import { graphqlLimits } from './http/graphql-limits.ts';
 import { useOriginCheck } from './http/origin-check.ts';
@@ -70,7 +71,12 @@ export async function createApp({
     graphqlEndpoint: '/graphql',
     // GraphiQL needs introspection, so it goes with it.
     graphiql: config.introspection
-      ? { title: 'GraphQL Auth', credentials: 'same-origin', additionalHeaders: { 'x-graphql-yoga-csrf': 'graphiql' } }
+      ? {
+          title: 'GraphQL Auth',
+          credentials: 'same-origin',
+          additionalHeaders: { 'x-graphql-yoga-csrf': 'graphiql' },
+          defaultQuery: GRAPHIQL_DEFAULT_DOCUMENT,
+        }
       : false,
     // The bundled GraphiQL weighs about 45 MB in memory: load it when a browser first asks for it.
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
