@@ -9,6 +9,9 @@ import { LOGIN, ME, newAccount, SIGNUP, type AuthPayloadData } from './support/o
 import { exitWithin, freePort, killServerProcesses, SERVER_DIR, startServerProcess as startServer, waitUntilReady } from './support/server-process.ts';
 import { createTestDatabase } from './support/test-database.ts';
 
+/** Given, so that no development process of these tests generates one into the worktree's .data/. */
+const OWN_KEY_ENCRYPTION_SECRET = { KEY_ENCRYPTION_SECRET: 'key-encryption-secret-of-these-test-processes' };
+
 /** The repository root, where the README's npm commands run. */
 const ROOT_DIR = join(SERVER_DIR, '..');
 
@@ -118,8 +121,24 @@ describe('the server entry point as a child process', () => {
       expect(server.stderr()).not.toMatch(/^\s+at /m);
     });
 
+    it('exits non-zero on NODE_ENV=production with BCRYPT_COST=4, naming the variable without a stack trace', async () => {
+      const server = startServer({
+        DATABASE_URL: unreachableDatabase,
+        PORT: String(await freePort()),
+        NODE_ENV: 'production',
+        PUBLIC_ORIGIN: 'https://auth.example.com',
+        BCRYPT_COST: '4',
+      });
+      const exit = await exitWithin(server, 10_000);
+      expect(exit).not.toBe('still running');
+      expect(exit).toMatchObject({ signal: null });
+      expect(exit === 'still running' ? null : exit.code).not.toBe(0);
+      expect(server.stderr()).toMatch(/BCRYPT_COST/);
+      expect(server.stderr()).not.toMatch(/^\s+at /m);
+    });
+
     it('exits non-zero on an unreachable DATABASE_URL, naming the variable and the host but never the password', async () => {
-      const server = startServer({ DATABASE_URL: 'postgres://auth:hunter2-secret@127.0.0.1:9/auth', PORT: String(await freePort()) });
+      const server = startServer({ DATABASE_URL: 'postgres://auth:hunter2-secret@127.0.0.1:9/auth', PORT: String(await freePort()), ...OWN_KEY_ENCRYPTION_SECRET });
       const exit = await exitWithin(server, 15_000);
       expect(exit).toMatchObject({ signal: null });
       expect(exit === 'still running' ? null : exit.code).toBe(1);
@@ -140,29 +159,13 @@ describe('the server entry point as a child process', () => {
     it('npm run migrate on an unreachable DATABASE_URL names the variable, without npm\'s error trailer', { timeout: 60_000 }, () => {
       const migrate = spawnSync('npm', ['run', 'migrate'], {
         cwd: ROOT_DIR,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: unreachableDatabase },
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: unreachableDatabase, ...OWN_KEY_ENCRYPTION_SECRET },
         encoding: 'utf8',
         timeout: 50_000,
       });
       expect(migrate.status).toBe(1);
       expect(migrate.stderr).toContain('DATABASE_URL (postgres://nobody@127.0.0.1:9/none)');
       expect(migrate.stderr).not.toMatch(/npm error|^\s+at /m);
-    });
-
-    it('exits non-zero on NODE_ENV=production with BCRYPT_COST=4, naming the variable without a stack trace', async () => {
-      const server = startServer({
-        DATABASE_URL: unreachableDatabase,
-        PORT: String(await freePort()),
-        NODE_ENV: 'production',
-        PUBLIC_ORIGIN: 'https://auth.example.com',
-        BCRYPT_COST: '4',
-      });
-      const exit = await exitWithin(server, 10_000);
-      expect(exit).not.toBe('still running');
-      expect(exit).toMatchObject({ signal: null });
-      expect(exit === 'still running' ? null : exit.code).not.toBe(0);
-      expect(server.stderr()).toMatch(/BCRYPT_COST/);
-      expect(server.stderr()).not.toMatch(/^\s+at /m);
     });
   });
 });
@@ -183,6 +186,8 @@ describe('several processes on one embedded PostgreSQL', () => {
       EMBEDDED_POSTGRES_PORT: String(await freePort()),
       // Instances share the tokens' issuer and audience, so a token from one works on the other.
       PUBLIC_ORIGIN: 'http://localhost:4000',
+      // Shared by the processes, as by the instances of a deployment.
+      ...OWN_KEY_ENCRYPTION_SECRET,
       BCRYPT_COST: '4',
       LOG_LEVEL: 'warn',
     };
