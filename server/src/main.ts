@@ -7,6 +7,7 @@ import { KeyEncryptionError } from './auth/signing-keys.ts';
 import { EmbeddedPostgresError } from './database/embedded-postgres.ts';
 import { openDatabase } from './database/open-database.ts';
 import { createLogger } from './logger.ts';
+import { logDestination } from './log-destination.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -15,7 +16,7 @@ const WEB_APP_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 async function start() {
   const config = await withKeyEncryptionSecret(loadConfig());
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, await logDestination(config.env));
   const database = await openDatabase(config, (message) => logger.info(message.replace(/\x1b\[[0-9;]*m/g, '')));
   const yoga = await createApp({ config, orm: database.orm, logger, webAppDir: WEB_APP_DIR });
   const server = createHttpServer(yoga, config);

@@ -6,12 +6,13 @@ const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * `npm run bench` end to end at a tiny scale: it must start the production server, run every
- * scenario, print the table and the DESIGN §8 verdicts, and exit 0. No figure is asserted: they
- * depend on the machine (docs/benchmarks.md has a real run).
+ * scenario, print the table and the verdicts, and exit 0 with --report-only (targets missed at
+ * this scale must not fail it). No figure is asserted: they depend on the machine
+ * (docs/benchmarks.md has a real run).
  */
 describe('the benchmark (npm run bench)', () => {
-  it('runs every scenario briefly, prints the table and the targets, and exits 0', { timeout: 60_000 }, async () => {
-    const child = spawn(process.execPath, ['bench/run-bench.ts'], {
+  it('runs every scenario briefly, prints the table and the targets, and exits 0 with --report-only', { timeout: 60_000 }, async () => {
+    const child = spawn(process.execPath, ['bench/run-bench.ts', '--report-only'], {
       cwd: SERVER_DIR,
       env: {
         PATH: process.env.PATH ?? '',
@@ -43,10 +44,10 @@ describe('the benchmark (npm run bench)', () => {
     }
     expect(stdout, report).toMatch(/^idle RSS: [\d.]+ MB after start-up, [\d.]+ MB idle after the load/m);
     expect(stdout, report).toMatch(/^start-up \(spawn to \/readyz 200/m);
-    expect(stdout, report).toMatch(/^DESIGN §8 target\s+measured\s+ratio\s+verdict$/m);
+    expect(stdout, report).toMatch(/^performance target\s+measured\s+ratio\s+verdict$/m);
     for (const target of ['me throughput', 'me p99 <=', 'login >=', 'me p99 < 50 ms', 'refresh throughput', '20 parallel refreshes', 'victim login p99 < 2 s', 'idle RSS < 150 MB', 'start-up < 3 s']) {
       expect(stdout, report).toMatch(new RegExp(`^${target.replace(/[()]/g, '\\$&')}.*\\s(met|NOT MET)$`, 'm'));
     }
-    expect(stdout, report).toMatch(/^\d+ of 9 targets met$/m);
+    expect(stdout, report).toMatch(/^(9 of 9 targets met|\d of 9 targets met \(--report-only: exit status 0 all the same\))$/m);
   });
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedPostgres } from '../src/database/embedded-postgres.ts';
-import { freePort } from './support/server-process.ts';
+import { freePort, SERVER_DIR } from './support/server-process.ts';
 
 const runningAsRoot = process.getuid?.() === 0;
 
@@ -82,7 +82,11 @@ function postmasterPid(pid: number, dataDir: string, port: number): string {
 }
 
 async function selectOne(cluster: EmbeddedPostgres): Promise<number> {
-  const client = new pg.Client({ connectionString: cluster.url('postgres') });
+  return selectOneAt(cluster.url('postgres'));
+}
+
+async function selectOneAt(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     const result = await client.query<{ one: number }>('select 1 as one');
@@ -174,5 +178,78 @@ describe('starting the embedded PostgreSQL', () => {
     expect(await selectOne(cluster)).toBe(1);
     expect(isAlive(bystanderPid)).toBe(true);
     expect(bystander.exitCode).toBeNull();
+  });
+});
+
+/** The postmaster's pid, from the data directory's lock file. */
+async function postmasterPidOf(dataDir: string): Promise<number> {
+  return Number((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+}
+
+/** Another process that starts a persistent cluster in `dataDir` and keeps it running. */
+async function startOwnerProcess(dataDir: string, port: number): Promise<{ pid: number; kill(signal: NodeJS.Signals): Promise<void> }> {
+  const owner = spawn(process.execPath, ['test/support/embedded-cluster-owner.ts', dataDir, String(port)], { cwd: SERVER_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((resolve) => owner.once('exit', () => resolve()));
+  const kill = async (signal: NodeJS.Signals) => {
+    if (owner.exitCode === null && owner.signalCode === null) owner.kill(signal);
+    await exited;
+  };
+  cleanups.push(() => kill('SIGTERM'));
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    owner.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+      if (output.includes('ready')) resolve();
+    });
+    owner.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    void exited.then(() => reject(new Error(`the owner process exited before its cluster was ready:\n${output}`)));
+  });
+  return { pid: owner.pid!, kill };
+}
+
+describe('a data directory whose cluster another process runs', () => {
+  it('is used, never stopped, while its owner lives; stopping the user leaves it running', { timeout: 60_000 }, async () => {
+    const dataDir = join(await reachableTempDir(), 'data');
+    const ownerPort = await freePort();
+    const owner = await startOwnerProcess(dataDir, ownerPort);
+    const postmaster = await postmasterPidOf(dataDir);
+
+    // Asked for another port, the second process still finds the running cluster on the owner's.
+    const user = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: true });
+    expect(user.ownerPid).toBe(owner.pid);
+    expect(user.port).toBe(ownerPort);
+    expect(await selectOne(user)).toBe(1);
+
+    await user.stop();
+    expect(isAlive(postmaster)).toBe(true);
+    expect(await postmasterPidOf(dataDir)).toBe(postmaster);
+    expect(await selectOne(user)).toBe(1);
+  });
+
+  it('is refused, naming the owner, when its password cannot be read', { timeout: 60_000 }, async () => {
+    const dataDir = join(await reachableTempDir(), 'data');
+    const owner = await startOwnerProcess(dataDir, await freePort());
+    const postmaster = await postmasterPidOf(dataDir);
+
+    const error = await rejectionOf(startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false }));
+    expect(error).toBeInstanceOf(EmbeddedPostgresError);
+    expect(error.message).toContain(`running process ${owner.pid}`);
+    expect(isAlive(postmaster)).toBe(true);
+  });
+
+  it('is stopped and started anew once its owner is gone (SIGKILL leaves the cluster orphaned)', { timeout: 60_000 }, async () => {
+    const dataDir = join(await reachableTempDir(), 'data');
+    const port = await freePort();
+    const owner = await startOwnerProcess(dataDir, port);
+    const orphan = await postmasterPidOf(dataDir);
+    await owner.kill('SIGKILL');
+    expect(isAlive(orphan)).toBe(true);
+
+    const cluster = await startEmbeddedPostgres({ dataDir, port, persistent: true });
+    cleanups.push(() => cluster.stop());
+    expect(cluster.ownerPid).toBeUndefined();
+    expect(isAlive(orphan)).toBe(false);
+    expect(await postmasterPidOf(dataDir)).not.toBe(orphan);
+    expect(await selectOneAt(cluster.url('postgres'))).toBe(1);
   });
 });

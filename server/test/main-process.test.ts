@@ -1,10 +1,19 @@
 import { spawnSync } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCookieJar, type GraphQLErrorBody } from './support/graphql-request.ts';
-import { ME, newAccount, SIGNUP, type AuthPayloadData } from './support/operations.ts';
+import { LOGIN, ME, newAccount, SIGNUP, type AuthPayloadData } from './support/operations.ts';
 import { exitWithin, freePort, killServerProcesses, SERVER_DIR, startServerProcess as startServer, waitUntilReady } from './support/server-process.ts';
 import { createTestDatabase } from './support/test-database.ts';
+
+/** Given, so that no development process of these tests generates one into the worktree's .data/. */
+const OWN_KEY_ENCRYPTION_SECRET = { KEY_ENCRYPTION_SECRET: 'key-encryption-secret-of-these-test-processes' };
+
+/** The repository root, where the README's npm commands run. */
+const ROOT_DIR = join(SERVER_DIR, '..');
 
 // A failed assertion must not leave a server behind.
 afterEach(killServerProcesses);
@@ -135,5 +144,125 @@ describe('the server entry point as a child process', () => {
       expect(server.stderr()).toMatch(/BCRYPT_COST/);
       expect(server.stderr()).not.toMatch(/^\s+at /m);
     });
+
+    it('exits non-zero on an unreachable DATABASE_URL, naming the variable and the host but never the password', async () => {
+      const server = startServer({ DATABASE_URL: 'postgres://auth:hunter2-secret@127.0.0.1:9/auth', PORT: String(await freePort()), ...OWN_KEY_ENCRYPTION_SECRET });
+      const exit = await exitWithin(server, 15_000);
+      expect(exit).toMatchObject({ signal: null });
+      expect(exit === 'still running' ? null : exit.code).toBe(1);
+      expect(server.stderr()).toContain('DATABASE_URL (postgres://auth@127.0.0.1:9/auth)');
+      expect(server.stderr()).toContain('ECONNREFUSED');
+      expect(server.stderr() + server.stdout()).not.toContain('hunter2');
+      expect(server.stderr()).not.toMatch(/^\s+at /m);
+    });
+
+    it('npm start checks the configuration before building the web app, and npm adds no error trailer', { timeout: 60_000 }, () => {
+      const start = spawnSync('npm', ['start'], { cwd: ROOT_DIR, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ACCESS_TOKEN_TTL: 'banana' }, encoding: 'utf8', timeout: 50_000 });
+      expect(start.status).toBe(1);
+      expect(start.stderr).toMatch(/ACCESS_TOKEN_TTL: .*banana/);
+      expect(start.stdout, 'the web build did not run').not.toMatch(/vite|built in/);
+      expect(start.stderr).not.toMatch(/npm error/);
+    });
+
+    it('npm run migrate on an unreachable DATABASE_URL names the variable, without npm\'s error trailer', { timeout: 60_000 }, () => {
+      const migrate = spawnSync('npm', ['run', 'migrate'], {
+        cwd: ROOT_DIR,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: unreachableDatabase, ...OWN_KEY_ENCRYPTION_SECRET },
+        encoding: 'utf8',
+        timeout: 50_000,
+      });
+      expect(migrate.status).toBe(1);
+      expect(migrate.stderr).toContain('DATABASE_URL (postgres://nobody@127.0.0.1:9/none)');
+      expect(migrate.stderr).not.toMatch(/npm error|^\s+at /m);
+    });
+  });
+});
+
+describe('several processes on one embedded PostgreSQL', () => {
+  let parent: string;
+  afterEach(async () => {
+    if (parent) await rm(parent, { recursive: true, force: true });
+  });
+
+  /** What `npm start`, `npm run migrate` and `npm run keys:rotate` see on a fresh clone: no DATABASE_URL. */
+  async function embeddedEnvironment(): Promise<Record<string, string>> {
+    parent = await mkdtemp(join(tmpdir(), 'shared-embedded-'));
+    // Reachable for the postgres user when the tests run as root.
+    await chmod(parent, 0o755);
+    return {
+      EMBEDDED_POSTGRES_DIR: join(parent, 'postgres'),
+      EMBEDDED_POSTGRES_PORT: String(await freePort()),
+      // Instances share the tokens' issuer and audience, so a token from one works on the other.
+      PUBLIC_ORIGIN: 'http://localhost:4000',
+      // Shared by the processes, as by the instances of a deployment.
+      ...OWN_KEY_ENCRYPTION_SECRET,
+      BCRYPT_COST: '4',
+      LOG_LEVEL: 'warn',
+    };
+  }
+
+  async function post(base: string, query: string, variables: Record<string, unknown> = {}, token?: string) {
+    const response = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, body: (await response.json()) as { data?: Record<string, { email?: string; accessToken?: string }>; errors?: GraphQLErrorBody[] } };
+  }
+
+  const keyIdOf = (token: string): string => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).kid;
+
+  function runScript(script: string, env: Record<string, string>) {
+    return spawnSync(process.execPath, [script], { cwd: SERVER_DIR, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 30_000 });
+  }
+
+  it('migrate, keys:rotate and a second server on another port use the running cluster and never stop it', { timeout: 90_000 }, async () => {
+    const env = await embeddedEnvironment();
+    const first = startServer({ ...env, PORT: String(await freePort()), HOST: '127.0.0.1' });
+    await waitUntilReady(first);
+    const account = newAccount();
+    const signup = await post(first.base, SIGNUP, { input: account, transport: 'BEARER' });
+    const tokenBefore = signup.body.data?.signup?.accessToken;
+    expect(tokenBefore, JSON.stringify(signup.body)).toBeTruthy();
+    const firstAnswersMe = async (token: string) => {
+      const me = await post(first.base, ME, {}, token);
+      expect(me.status).toBe(200);
+      expect(me.body.errors).toBeUndefined();
+      expect(me.body.data?.me?.email).toBe(account.email);
+    };
+
+    const migration = runScript('src/migrate.ts', env);
+    expect(migration.status, migration.stderr).toBe(0);
+    expect(migration.stdout).toMatch(new RegExp(`process ${first.child.pid}`));
+    await firstAnswersMe(tokenBefore!);
+
+    const rotation = runScript('src/rotate-keys.ts', env);
+    expect(rotation.status, rotation.stderr).toBe(0);
+    const newKid = /New signing key (\S+) is current/.exec(rotation.stdout)?.[1];
+    expect(newKid).toBeTruthy();
+    expect(keyIdOf(tokenBefore!)).not.toBe(newKid);
+    await firstAnswersMe(tokenBefore!);
+    // Every instance switches within a second (LISTEN/NOTIFY); poll until the first one signs with the new key.
+    let tokenAfter = '';
+    for (let tries = 0; tries < 40 && keyIdOf(tokenAfter || tokenBefore!) !== newKid; tries++) {
+      const login = await post(first.base, LOGIN, { input: { email: account.email, password: account.password }, transport: 'BEARER' });
+      tokenAfter = login.body.data?.login?.accessToken ?? '';
+      expect(tokenAfter, JSON.stringify(login.body)).toBeTruthy();
+      if (keyIdOf(tokenAfter) !== newKid) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(keyIdOf(tokenAfter)).toBe(newKid);
+    await firstAnswersMe(tokenAfter);
+
+    const second = startServer({ ...env, PORT: String(await freePort()), HOST: '127.0.0.1' });
+    await waitUntilReady(second);
+    const meOnSecond = await post(second.base, ME, {}, tokenBefore!);
+    expect(meOnSecond.body.data?.me?.email, JSON.stringify(meOnSecond.body)).toBe(account.email);
+    second.child.kill('SIGTERM');
+    expect(await exitWithin(second, 10_000)).toEqual({ code: 0, signal: null });
+
+    await firstAnswersMe(tokenBefore!);
+    expect((await fetch(`${first.base}/readyz`)).status).toBe(200);
+    first.child.kill('SIGTERM');
+    expect(await exitWithin(first, 10_000)).toEqual({ code: 0, signal: null });
   });
 });

@@ -98,6 +98,54 @@ describe('metrics', () => {
   });
 });
 
+describe('metrics behind METRICS_TOKEN', () => {
+  const METRICS_TOKEN = 'metrics-scraper-token-0123456789';
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ METRICS_TOKEN });
+  });
+  afterAll(() => t.close());
+
+  it('answers 401 without the bearer token or with a wrong one, and the metrics with it', async () => {
+    const missing = await t.app.fetch('http://localhost:4000/metrics');
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get('www-authenticate')).toBe('Bearer');
+    expect(await missing.text()).not.toContain('http_requests_total');
+    const wrong = await t.app.fetch('http://localhost:4000/metrics', { headers: { authorization: `Bearer ${METRICS_TOKEN}x` } });
+    expect(wrong.status).toBe(401);
+    const right = await t.app.fetch('http://localhost:4000/metrics', { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(right.status).toBe(200);
+    expect(await right.text()).toContain('http_requests_total');
+  });
+});
+
+describe('GraphiQL in production', () => {
+  const production = { NODE_ENV: 'production', PUBLIC_ORIGIN: 'https://auth.example.com', BCRYPT_COST: '10' };
+  const openGraphiQL = (t: TestApp) => t.app.fetch('http://localhost:4000/graphql', { headers: { accept: 'text/html' } });
+
+  it('answers a browser 406 by default, and GraphiQL with GRAPHQL_INTROSPECTION=true', async () => {
+    const closed = await createTestApp(production);
+    const open = await createTestApp({ ...production, GRAPHQL_INTROSPECTION: 'true' });
+    try {
+      expect((await openGraphiQL(closed)).status).toBe(406);
+      const page = await openGraphiQL(open);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toMatch(/graphiql/i);
+    } finally {
+      await Promise.all([closed.close(), open.close()]);
+    }
+  });
+
+  it('warns at start-up that /metrics is open when METRICS_TOKEN is unset', async () => {
+    const t = await createTestApp(production);
+    try {
+      expect(t.logs.join('\n')).toMatch(/"level":40.*set METRICS_TOKEN, or block \/metrics at the proxy/);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('a database outage', () => {
   let t: TestApp;
   let proxy: TcpProxy;

@@ -79,6 +79,20 @@ describe('CSRF and origins', () => {
     expect((await t.app.fetch(url, { headers: { cookie: jar.header(), 'x-graphql-yoga-csrf': '1' } })).status).toBe(200);
   });
 
+  it.each([
+    ['a GET without the header', { method: 'GET' }, `?query=${encodeURIComponent('{ me { id } }')}`],
+    ['a POST without a content type', { method: 'POST', body: JSON.stringify({ query: '{ me { id } }' }) }, ''],
+    ['a text/plain POST', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ query: '{ me { id } }' }) }, ''],
+  ])('answers %s with 403 and the code CSRF_HEADER_MISSING, naming the header and the content type to send', async (_, init, query) => {
+    const response = await t.app.fetch(`${ENDPOINT}${query}`, init);
+    expect(response.status).toBe(403);
+    const body = (await response.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors[0]?.extensions).toEqual({ code: 'CSRF_HEADER_MISSING' });
+    expect(body.errors[0]?.message).toContain('x-graphql-yoga-csrf');
+    expect(body.errors[0]?.message).toContain('application/json');
+  });
+
   it('refuses mutations over GET', async () => {
     const { jar } = await loggedInJar();
     const url = `${ENDPOINT}?query=${encodeURIComponent('mutation { updateProfile(name: "Mallory") { name } }')}`;

@@ -11,6 +11,10 @@ async function writeQuery(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Delete');
   // insertText types without the editor's auto-closing of brackets and quotes.
   await page.keyboard.insertText(text);
+  // GraphiQL re-reads the document after a pause; until then the Execute button still offers the
+  // operations of the previous one (the default document's three), so wait for the tab's new name.
+  const operationName = /^\s*(?:query|mutation)\s+(\w+)/.exec(text)?.[1] ?? '<untitled>';
+  await expect.poll(() => page.locator('.graphiql-tab-active').first().textContent()).toBe(operationName);
 }
 
 /** Runs the editor's operation and returns the response panel's text (the editor draws spaces as U+00A0). */
@@ -33,6 +37,35 @@ describe('GraphiQL at /graphql', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+  });
+
+  it('opens with a default document whose Signup, then Me, run from the Execute menu', async () => {
+    const profile = await openProfile(browser, server);
+    const page = await profile.newTab();
+    await page.goto('/graphql');
+    const editor = page.locator('.graphiql-query-editor .view-lines').first();
+    await expect.poll(async () => ((await editor.textContent()) ?? '').replaceAll('\u00a0', ' ')).toMatch(/mutation Signup[\s\S]*mutation Login[\s\S]*query Me/);
+
+    const runNamed = async (operationName: string) => {
+      // Mutations go out as POST, queries as GET: either way the operation's name is in the request.
+      const response = page.waitForResponse((answer) => {
+        const request = answer.request();
+        return new URL(answer.url()).pathname === '/graphql' && `${request.url()} ${request.postData() ?? ''}`.includes(operationName);
+      });
+      await page.getByRole('button', { name: /Execute query/ }).click();
+      await page.getByRole('menuitem', { name: operationName }).click();
+      await (await response).finished();
+      const result = page.locator('.graphiql-response');
+      await expect.poll(async () => ((await result.textContent()) ?? '').replaceAll('\u00a0', ' ')).toMatch(new RegExp(`"${operationName === 'Me' ? 'me' : 'signup'}"`));
+      return ((await result.textContent()) ?? '').replaceAll('\u00a0', ' ');
+    };
+    const signup = await runNamed('Signup');
+    expect(signup).toContain('"email": "ada@example.com"');
+    expect(signup).not.toContain('"errors"');
+    const me = await runNamed('Me');
+    expect(me).toContain('"name": "Ada"');
+    expect(me).not.toContain('"errors"');
+    await profile.context.close();
   });
 
   it('logs in, then `me` works in the same page through the cookies; every request carries the CSRF header and nothing comes from the internet', async () => {

@@ -6,7 +6,15 @@ import { newAccount } from './support/browser.ts';
 import { startE2eServer, type E2eServer } from './support/e2e-server.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const PROGRAM = 'examples/typed-client/src/main.ts';
+
+/**
+ * The PATH of a shell outside `npm run`: without the node_modules/.bin entries that put Node 24
+ * first, so `node` is the system's (Node 20 here), as for someone following the README.
+ */
+const SYSTEM_PATH = (process.env.PATH ?? '')
+  .split(':')
+  .filter((entry) => !entry.includes('node_modules'))
+  .join(':');
 
 /** A line the example printed: one step of its run. */
 interface Step {
@@ -24,7 +32,7 @@ describe('the typed-client example (bearer tokens, codegen-typed documents) agai
     await server?.close();
   });
 
-  it('logs in, calls me, survives the access token expiring through exactly one refresh, and logs out', async () => {
+  it('runs with npm run example:typed-client from a system Node: logs in, calls me, survives the access token expiring through exactly one refresh, and logs out', async () => {
     const account = newAccount();
     const signup = await fetch(server.graphqlUrl, {
       method: 'POST',
@@ -33,9 +41,9 @@ describe('the typed-client example (bearer tokens, codegen-typed documents) agai
     });
     expect(signup.status).toBe(200);
 
-    const { stdout } = await promisify(execFile)(process.execPath, [PROGRAM], {
+    const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'example:typed-client'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', GRAPHQL_URL: server.graphqlUrl, EMAIL: account.email, PASSWORD: account.password, OUTLIVE_ACCESS_TOKEN: '1' },
+      env: { PATH: SYSTEM_PATH, GRAPHQL_URL: server.graphqlUrl, EMAIL: account.email, PASSWORD: account.password, OUTLIVE_ACCESS_TOKEN: '1' },
       timeout: 30_000,
     });
     const steps = stdout.trim().split('\n').map((line) => JSON.parse(line) as Step);

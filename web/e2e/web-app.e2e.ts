@@ -26,6 +26,27 @@ describe('the web app in Chromium', () => {
     await server?.close();
   });
 
+  it('runs under its Content-Security-Policy, which refuses an injected inline script and reports the violation', async () => {
+    const profile = await openProfile(browser, server);
+    const page = await profile.newTab();
+    const answer = await page.goto('/login');
+    expect(answer?.headers()['content-security-policy']).toMatch(/script-src 'self'/);
+    await expectPage(page, 'login');
+    const ran = await page.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = 'document.body.dataset.injected = "yes"';
+      document.body.append(script);
+      return document.body.dataset.injected ?? 'no';
+    });
+    expect(ran).toBe('no');
+    // Chromium's own console message and the page's securitypolicyviolation event both report it.
+    await expect.poll(() => profile.cspViolations.some((text) => text.startsWith('securitypolicyviolation: script-src'))).toBe(true);
+    await expect.poll(() => profile.cspViolations.some((text) => /inline script violates .*Content Security Policy/.test(text))).toBe(true);
+    // This violation was the point of the test; any other would fail it.
+    profile.cspViolations.splice(0);
+    await profile.context.close();
+  });
+
   it('signs up, lands on the profile, keeps the session over a reload without showing the login page, and hides the tokens from scripts', async () => {
     const profile = await openProfile(browser, server);
     const page = await profile.newTab();
@@ -138,6 +159,46 @@ describe('the web app in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Log in' }).isDisabled(), 'the button waits out the limit').toBe(true);
     expect(server.count('LogIn', { status: 429 })).toBe(1);
     await screenshot(page, 'login-rate-limited');
+    await profile.context.close();
+  });
+
+  it('gives the change-password form a hidden username field with the account, as password managers and Chromium ask', async () => {
+    const profile = await openProfile(browser, server);
+    const page = await profile.newTab();
+    const chromiumAdvice: string[] = [];
+    page.on('console', (message) => {
+      if (/username field/i.test(message.text())) chromiumAdvice.push(message.text());
+    });
+    const account = newAccount();
+    await signUpInPage(page, account);
+    // Loaded afresh, so Chromium inspects this form as a page of its own.
+    await page.goto('/password');
+    await expectPage(page, 'change-password');
+    const username = page.locator('form input[autocomplete="username"]');
+    await expect.poll(() => username.inputValue()).toBe(account.email);
+    expect(await username.isHidden()).toBe(true);
+    expect(await username.getAttribute('name')).toBe('username');
+    expect(chromiumAdvice).toEqual([]);
+    await profile.context.close();
+  });
+
+  it('shows an accessible not-found page for unknown paths, logged out and logged in, with a link home', async () => {
+    const profile = await openProfile(browser, server);
+    const page = await profile.newTab();
+    await page.goto('/no-such-page');
+    await expectPage(page, 'not-found');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Page not found');
+    expect(await page.title()).toBe('Page not found · GraphQL Auth');
+    await screenshot(page, 'not-found');
+    await page.getByRole('link', { name: 'Go to the home page' }).click();
+    await expectPage(page, 'login');
+
+    const account = newAccount();
+    await signUpInPage(page, account);
+    await page.goto('/profile/typo');
+    await expectPage(page, 'not-found');
+    await page.getByRole('link', { name: 'Go to the home page' }).click();
+    await expectPage(page, 'profile');
     await profile.context.close();
   });
 

@@ -8,6 +8,7 @@ import { errorMessage, sessionEndedMessage } from './error-messages.ts';
 import { graphql } from './gql';
 import { ChangePasswordPage } from './pages/change-password-page.tsx';
 import { LoginPage } from './pages/login-page.tsx';
+import { NotFoundPage } from './pages/not-found-page.tsx';
 import { ProfilePage } from './pages/profile-page.tsx';
 import { SessionsPage } from './pages/sessions-page.tsx';
 import { SignupPage } from './pages/signup-page.tsx';
@@ -34,6 +35,8 @@ const PAGES: Record<string, ComponentType> = {
 
 const HOME = '/profile';
 const PUBLIC_PATHS = new Set(['/login', '/signup']);
+/** `/` goes home: the profile when logged in, the login page otherwise. */
+const isKnownPath = (pathname: string) => pathname === '/' || PUBLIC_PATHS.has(pathname) || Object.hasOwn(PAGES, pathname);
 
 /** An error after which the auth exchange moves to logged-out (every `UNAUTHENTICATED` but an unrefreshed expiry). */
 const endsSession = (error: CombinedError) =>
@@ -77,6 +80,8 @@ function SignedInPages({ pathname, status }: { pathname: string; status: AuthSta
 export function App() {
   const { status, loggedOutReason } = useAuthState();
   const pathname = usePathname();
+  // Known or not, whoever is asking: an unknown path is not a reason to log in.
+  if (!isKnownPath(pathname)) return <NotFoundPage pathname={pathname} />;
   if (status === 'logged-out') return <PublicPages pathname={pathname} loggedOutReason={loggedOutReason} />;
   return <SignedInPages pathname={pathname} status={status} />;
 }

@@ -4,7 +4,7 @@
  * once), and logs out. It prints one JSON line per step.
  *
  *   GRAPHQL_URL=http://localhost:4000/graphql EMAIL=ada@example.com PASSWORD='correct horse battery' \
- *     node examples/typed-client/src/main.ts
+ *     npm run --silent example:typed-client
  *
  * OUTLIVE_ACCESS_TOKEN=1 makes it wait until the access token expired before asking again (start
  * the server with ACCESS_TOKEN_TTL=5s to watch that without waiting 15 minutes).

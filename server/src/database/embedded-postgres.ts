@@ -9,7 +9,12 @@ import { userInfo } from 'node:os';
 export interface EmbeddedPostgres {
   /** Connection string for the given database on this cluster. */
   url(database: string): string;
+  /** Stops the cluster, unless another process owns it: that one is left running. */
   stop(): Promise<void>;
+  /** The port the cluster listens on (another owner's may differ from the one asked for). */
+  port: number;
+  /** Set when the cluster belongs to another live process, whose cluster this process only uses. */
+  ownerPid: number | undefined;
 }
 
 export interface EmbeddedPostgresOptions {
@@ -38,7 +43,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     throw new EmbeddedPostgresError('Embedded PostgreSQL is not installed here (production images leave it out); set DATABASE_URL.');
   });
   await prepareDataDirectory(dataDir, runningAsRoot, binaries.postgres, options.onLog);
-  await stopOrphanedServer(dataDir);
+  const running = await runningServerOf(dataDir);
+  if (running?.ownerPid !== undefined) return useRunningCluster(dataDir, running, options.persistent);
+  if (running) await stopOrphanedServer(dataDir, running.pid);
+  await rm(join(dataDir, 'postmaster.pid'), { force: true });
   await ensurePortIsFree(options.port);
 
   const password = await readOrCreatePassword(dataDir, options.persistent);
@@ -82,12 +90,74 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   } catch (error) {
     throw explain('start', error);
   }
+  // Other processes (a second server, migrate, keys:rotate) read this to know the cluster is ours and alive.
+  await writeFile(ownerFileOf(dataDir), `${process.pid}\n`);
 
   return {
-    url: (database) =>
-      `postgres://${POSTGRES_USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${encodeURIComponent(database)}`,
-    stop: () => cluster.stop(),
+    url: (database) => connectionUrl(password, options.port, database),
+    stop: async () => {
+      await cluster.stop();
+      await rm(ownerFileOf(dataDir), { force: true });
+    },
+    port: options.port,
+    ownerPid: undefined,
   };
+}
+
+const connectionUrl = (password: string, port: number, database: string) =>
+  `postgres://${POSTGRES_USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+
+/** Beside the data directory, like the password: the pid of the process that started the cluster. */
+const ownerFileOf = (dataDir: string) => `${dataDir}.owner`;
+
+interface RunningServer {
+  /** The postmaster. */
+  pid: number;
+  port: number;
+  /** The live process that started it; undefined when that process is gone (the cluster is orphaned). */
+  ownerPid: number | undefined;
+}
+
+/** The PostgreSQL running on `dataDir` according to its postmaster.pid, if one really does. */
+async function runningServerOf(dataDir: string): Promise<RunningServer | undefined> {
+  let lines: string[];
+  try {
+    lines = (await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n');
+  } catch {
+    return undefined;
+  }
+  const pid = Number(lines[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !(await isPostgresOf(pid, dataDir))) return undefined;
+  return { pid, port: Number(lines[3]), ownerPid: await liveOwnerOf(dataDir, pid) };
+}
+
+/**
+ * The owner counts only while it is alive and still the postmaster's parent: when the owner dies,
+ * the postmaster is re-parented (to init or a subreaper), so a reused pid cannot pass for it.
+ */
+async function liveOwnerOf(dataDir: string, postmasterPid: number): Promise<number | undefined> {
+  try {
+    const ownerPid = Number((await readFile(ownerFileOf(dataDir), 'utf8')).trim());
+    const stat = await readFile(`/proc/${postmasterPid}/stat`, 'utf8');
+    // Field 4 of /proc/<pid>/stat is the parent pid; the command name before it may contain spaces.
+    const parentPid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return ownerPid === parentPid && isAlive(ownerPid) ? ownerPid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Connects to a cluster another live process runs; stopping it stays that process's job. */
+async function useRunningCluster(dataDir: string, running: RunningServer, persistent: boolean): Promise<EmbeddedPostgres> {
+  const passwordFile = `${dataDir}.password`;
+  const password = persistent ? await readFile(passwordFile, 'utf8').then((text) => text.trim(), () => undefined) : undefined;
+  if (!password) {
+    throw new EmbeddedPostgresError(
+      `The embedded PostgreSQL in ${dataDir} belongs to the running process ${running.ownerPid}, and its password (${passwordFile}) cannot be read. ` +
+        'Stop that process, or set EMBEDDED_POSTGRES_DIR or DATABASE_URL.',
+    );
+  }
+  return { url: (database) => connectionUrl(password, running.port, database), stop: async () => {}, port: running.port, ownerPid: running.ownerPid };
 }
 
 async function prepareDataDirectory(dataDir: string, runningAsRoot: boolean, postgresBinary: string, onLog?: (line: string) => void): Promise<void> {
@@ -131,21 +201,11 @@ async function grantPassage(targets: string[], onLog?: (line: string) => void): 
   }
 }
 
-/** A SIGKILLed server leaves its postgres child running on the data directory; stop it before starting anew. */
-async function stopOrphanedServer(dataDir: string): Promise<void> {
-  const pidFile = join(dataDir, 'postmaster.pid');
-  let pid: number;
-  try {
-    pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
-  } catch {
-    return;
-  }
-  if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && (await isPostgresOf(pid, dataDir))) {
-    process.kill(pid, 'SIGINT');
-    for (let waited = 0; isAlive(pid) && waited < 10_000; waited += 100) await sleep(100);
-    if (isAlive(pid)) throw new EmbeddedPostgresError(`An earlier embedded PostgreSQL (pid ${pid}) on ${dataDir} does not stop.`);
-  }
-  await rm(pidFile, { force: true });
+/** A SIGKILLed server leaves its postgres child running on the data directory, owned by nobody; stop it before starting anew. */
+async function stopOrphanedServer(dataDir: string, pid: number): Promise<void> {
+  process.kill(pid, 'SIGINT');
+  for (let waited = 0; isAlive(pid) && waited < 10_000; waited += 100) await sleep(100);
+  if (isAlive(pid)) throw new EmbeddedPostgresError(`An earlier embedded PostgreSQL (pid ${pid}) on ${dataDir} does not stop.`);
 }
 
 function isAlive(pid: number): boolean {

@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import { ormConfig } from './mikro-orm.config.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
 import { migrateDatabase } from './migrate.ts';
+import { isDatabaseUnavailable } from './unavailable.ts';
 
 const EMBEDDED_DATA_DIR = fileURLToPath(new URL('../../../.data/postgres', import.meta.url));
 
@@ -23,20 +24,59 @@ export async function openDatabase(config: Config, log?: (message: string) => vo
   const embedded = config.databaseUrl
     ? undefined
     : await startEmbeddedPostgres({ dataDir, port: config.embeddedPostgresPort, persistent: true });
-  if (embedded) log?.(`embedded PostgreSQL started in ${dataDir} on 127.0.0.1:${config.embeddedPostgresPort}`);
+  if (embedded?.ownerPid !== undefined) {
+    log?.(`using the embedded PostgreSQL in ${dataDir} on 127.0.0.1:${embedded.port}, which process ${embedded.ownerPid} runs (it stops the cluster when it exits)`);
+  } else if (embedded) {
+    log?.(`embedded PostgreSQL started in ${dataDir} on 127.0.0.1:${embedded.port}`);
+  }
+  let orm: MikroORM | undefined;
   try {
-    const orm = await MikroORM.init(ormConfig(config.databaseUrl ?? embedded!.url('auth'), log));
+    orm = await MikroORM.init(ormConfig(config.databaseUrl ?? embedded!.url('auth'), log));
     await migrateDatabase(orm);
+    const connected = orm;
     return {
-      orm,
+      orm: connected,
       embedded,
       async close() {
-        await orm.close();
+        await connected.close();
         await embedded?.stop();
       },
     };
   } catch (error) {
+    await orm?.close().catch(() => {});
     await embedded?.stop();
+    if (config.databaseUrl && cannotConnect(error)) throw connectionError(config.databaseUrl, error);
     throw error;
   }
+}
+
+/** The database of DATABASE_URL cannot be reached or refuses us: the message names the variable and the host, never the password. */
+export class DatabaseConnectionError extends Error {
+  override name = 'DatabaseConnectionError';
+}
+
+// Wrong password or user, and a database that does not exist: no retry will help either.
+const REFUSED_SQLSTATES = new Set(['28P01', '28000', '3D000']);
+
+function cannotConnect(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return isDatabaseUnavailable(error) || (typeof code === 'string' && REFUSED_SQLSTATES.has(code));
+}
+
+function connectionError(databaseUrl: string, error: unknown): DatabaseConnectionError {
+  let where = 'an address that does not parse';
+  let password = '';
+  try {
+    const url = new URL(databaseUrl);
+    password = decodeURIComponent(url.password);
+    where = `${url.protocol}//${url.username ? `${decodeURIComponent(url.username)}@` : ''}${url.host}${url.pathname}`;
+  } catch {
+    // described as unparseable
+  }
+  const reason = (error instanceof Error ? error.message : String(error)) || 'no answer';
+  const safeReason = password ? reason.replaceAll(password, '***') : reason;
+  return new DatabaseConnectionError(
+    `Cannot connect to the database of DATABASE_URL (${where}): ${safeReason}. ` +
+      'Check that PostgreSQL runs there and accepts that user and database, or unset DATABASE_URL to use the embedded PostgreSQL.',
+  );
 }

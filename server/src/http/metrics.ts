@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Plugin } from 'graphql-yoga';
 import { Kind, type DocumentNode } from 'graphql';
@@ -58,13 +59,27 @@ function operationLabel(document: DocumentNode, operationName: string | null | u
 const routeOf = (pathname: string, graphqlEndpoint: string) =>
   pathname === graphqlEndpoint ? 'graphql' : ['/healthz', '/readyz', '/metrics', '/.well-known/jwks.json'].includes(pathname) ? pathname : 'other';
 
-/** Counts requests, times operations, writes one access-log line per request, and serves `/metrics`. */
-export function useMetrics(metrics: Metrics, logger: Logger, graphqlEndpoint: string): Plugin {
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/** Whether `authorization` is `Bearer <token>`, compared in constant time. */
+function presentsToken(authorization: string | null, token: string): boolean {
+  const presented = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1];
+  return presented !== undefined && timingSafeEqual(digest(presented), digest(token));
+}
+
+/**
+ * Counts requests, times operations, writes one access-log line per request, and serves `/metrics`:
+ * to anyone who reaches it, or with `metricsToken` only to `Authorization: Bearer <metricsToken>`.
+ */
+export function useMetrics(metrics: Metrics, logger: Logger, graphqlEndpoint: string, metricsToken?: string): Plugin {
   const started = new WeakMap<Request, number>();
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       started.set(request, performance.now());
       if (url.pathname === '/metrics' && request.method === 'GET') {
+        if (metricsToken && !presentsToken(request.headers.get('authorization'), metricsToken)) {
+          return endResponse(new fetchAPI.Response('Send Authorization: Bearer <METRICS_TOKEN>.\n', { status: 401, headers: { 'www-authenticate': 'Bearer' } }));
+        }
         endResponse(new fetchAPI.Response(await metrics.registry.metrics(), { headers: { 'content-type': metrics.registry.contentType } }));
       }
     },

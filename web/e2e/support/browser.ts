@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { expect, onTestFinished } from 'vitest';
 import type { E2eServer } from './e2e-server.ts';
 
 /** Debian's Chromium; nothing is downloaded. */
@@ -29,6 +29,8 @@ export interface BrowserProfile {
   context: BrowserContext;
   /** Requests for anything outside the server's origin (they are refused: nothing comes from the internet). */
   foreignRequests: string[];
+  /** Content-Security-Policy violations its pages reported; any one fails the test that opened the profile. */
+  cspViolations: string[];
   newTab(): Promise<Page>;
 }
 
@@ -68,9 +70,18 @@ export async function openProfile(
       }
     };
     new MutationObserver(record).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-page'] });
+    // Reported as a console error, which the context below collects with Chromium's own CSP messages.
+    document.addEventListener('securitypolicyviolation', (event) =>
+      console.error(`securitypolicyviolation: ${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} on ${event.documentURI}`),
+    );
   });
+  const cspViolations: string[] = [];
+  context.on('console', (message) => {
+    if (message.type() === 'error' && /securitypolicyviolation|Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
+  onTestFinished(() => expect(cspViolations, 'the pages broke their Content-Security-Policy').toEqual([]));
   context.setDefaultTimeout(15_000);
-  return { context, foreignRequests, newTab: () => context.newPage() };
+  return { context, foreignRequests, cspViolations, newTab: () => context.newPage() };
 }
 
 /** The pages the tab rendered since its document loaded. */

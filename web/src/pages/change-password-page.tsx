@@ -4,6 +4,7 @@ import { Field } from '../components/field.tsx';
 import { FormAlert } from '../components/form-alert.tsx';
 import { formErrors, type FormErrors } from '../error-messages.ts';
 import { graphql } from '../gql';
+import { useAuthState } from '../session.ts';
 import { usePageTitle } from '../use-page-title.ts';
 
 const ChangePasswordMutation = graphql(`
@@ -23,6 +24,7 @@ export function ChangePasswordPage() {
   const [confirmation, setConfirmation] = useState('');
   const [errors, setErrors] = useState<FormErrors>({ fields: {} });
   const [changed, setChanged] = useState(false);
+  const email = useAuthState().user?.email ?? '';
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -47,6 +49,8 @@ export function ChangePasswordPage() {
         <p className="muted">Changing it logs out every other device, in case someone else knew the old one.</p>
         <form className="form form-narrow" onSubmit={submit} noValidate>
           {errors.form && <FormAlert tone="error">{errors.form}</FormAlert>}
+          {/* Password managers store the new password under this account's name. */}
+          <input type="email" name="username" autoComplete="username" value={email} readOnly hidden />
           {changed && <FormAlert tone="success">Your password was changed. Your other devices were logged out.</FormAlert>}
           <Field
             label="Current password"

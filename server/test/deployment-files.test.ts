@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '../..');
+const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
+
+/** The variables named in the first column of the README's Configuration table. */
+function documentedVariables(): string[] {
+  const readme = read('README.md');
+  const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1));
+  const rows = section.split('\n').filter((line) => line.startsWith('| `'));
+  return rows.flatMap((row) => [...(row.split('|')[1] ?? '').matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map(([, name = '']) => name));
+}
+
+/** The variables docker-compose.yml gives the server container. */
+function composeServerVariables(): string[] {
+  const compose = read('docker-compose.yml');
+  const server = compose.slice(compose.indexOf('\n  server:'));
+  const environment = server.slice(server.indexOf('    environment:\n'), server.indexOf('\n    ports:'));
+  return [...environment.matchAll(/^ {6}([A-Z][A-Z0-9_]+):/gm)].map(([, name = '']) => name);
+}
+
+// The image has no embedded PostgreSQL: its variables mean nothing there.
+const NOT_FOR_THE_CONTAINER = ['EMBEDDED_POSTGRES_PORT', 'EMBEDDED_POSTGRES_DIR'];
+
+describe('the deployment files', () => {
+  it('pass every documented variable through to the server container', () => {
+    const documented = documentedVariables();
+    expect(documented).toEqual(expect.arrayContaining(['PORT', 'DATABASE_URL', 'REQUEST_BODY_LIMIT', 'REVOCATION_CATCH_UP', 'CLEANUP_INTERVAL', 'METRICS_TOKEN']));
+    const passed = composeServerVariables();
+    const missing = documented.filter((name) => !NOT_FOR_THE_CONTAINER.includes(name) && !passed.includes(name));
+    expect(missing, 'documented in the README, missing from docker-compose.yml').toEqual([]);
+  });
+
+  it('build the image without the optional Node and PostgreSQL packages', () => {
+    const dockerfile = read('Dockerfile');
+    const installs = [...dockerfile.matchAll(/^RUN npm ci (.*)$/gm)].map(([, args = '']) => args);
+    expect(installs).toHaveLength(2);
+    expect(installs[0], 'the build stage: the web app only').toMatch(/--workspace=web\b/);
+    expect(installs[1], 'the runtime dependencies').toMatch(/--workspace=server --omit=dev --omit=optional/);
+  });
+});
