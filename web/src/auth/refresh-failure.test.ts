@@ -184,8 +184,14 @@ describe('when refreshing cannot help', () => {
     expireAccessToken(server);
     const before = server.count(REFRESH);
     server.fault = (name) => (name === REFRESH ? 'server-error' : undefined);
+    // The refresh fails only once all four have been answered TOKEN_EXPIRED, so all four wait for it.
+    const hold = server.hold(REFRESH);
 
-    const results = await Promise.all(meQueries(4, 'Outage').map((query) => client.query(query, {}).toPromise()));
+    const pending = Promise.all(meQueries(4, 'Outage').map((query) => client.query(query, {}).toPromise()));
+    await hold.reached;
+    while ([0, 1, 2, 3].some((index) => server.count(`Outage${index}`, 401) === 0)) await quiet(20);
+    hold.release();
+    const results = await pending;
     expect(results.every((result) => result.error?.networkError !== undefined)).toBe(true);
     expect(server.count(REFRESH) - before).toBe(1);
     expect(auth.getState().status).toBe('logged-in');
