@@ -1,4 +1,4 @@
-import type { GraphQLContext } from '../context.ts';
+import type { GraphQLContext } from '../builder.ts';
 import type { UserProfile } from '../user/user-profile.ts';
 import { signAccessToken, tokenAudience } from './access-token.ts';
 import { sessionExpiresAt, type IssuedRefreshToken } from './session-store.ts';

@@ -1,15 +1,11 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { builder } from '../builder.ts';
-import type { GraphQLContext } from '../context.ts';
-import { emailTaken, invalidCredentials, unauthenticated } from '../errors.ts';
-import { User } from '../database/entities/user.entity.ts';
+import { unauthenticated } from '../errors.ts';
 import { UserRef } from '../user/user.schema.ts';
-import { normalizeEmail, validateEmail, validateName } from '../user/user-input.ts';
 import { deliverTokens, type AuthPayload } from './auth-payload.ts';
-import { hashCost, hashPassword, lockPasswordHash, validatePassword } from './password.ts';
-import { chargeOrRefuse, settleSuccessfulPasswordCheck } from './login-limits.ts';
-import { checkPassword, clientIpKey } from './password-check.ts';
-import { findSessionByRefreshToken, revokeSessions, rotateRefreshToken, startSession } from './session-store.ts';
+import { chargeOrRefuse } from './login-limits.ts';
+import { clientIpKey } from './password-check.ts';
+import { findSessionByRefreshToken, revokeSessions, rotateRefreshToken } from './session-store.ts';
+import { logIn, signUp } from './sign-in.ts';
 
 const TokenTransport = builder.enumType('TokenTransport', {
   description: 'How tokens travel: HttpOnly cookies for browsers, or in the payload for other programs.',
@@ -47,16 +43,6 @@ const LoginInput = builder.inputType('LoginInput', {
   }),
 });
 
-function sessionPolicy(context: GraphQLContext) {
-  const { refreshIdleTtlMs, sessionMaxAgeMs, refreshGraceMs } = context.config;
-  return { refreshIdleTtlMs, sessionMaxAgeMs, refreshGraceMs };
-}
-
-function deviceOf(context: GraphQLContext) {
-  return { userAgent: context.userAgent, ip: context.clientIp };
-}
-
-
 builder.mutationField('signup', (t) =>
   t.field({
     type: AuthPayloadRef,
@@ -65,26 +51,7 @@ builder.mutationField('signup', (t) =>
       input: t.arg({ type: SignupInput, required: true }),
       transport: t.arg({ type: TokenTransport, defaultValue: 'COOKIE' }),
     },
-    resolve: async (_root, { input, transport }, context) => {
-      const email = validateEmail(input.email);
-      const name = validateName(input.name);
-      const password = validatePassword('password', input.password);
-      const em = context.em();
-      const signupLimit = context.config.rateLimits.signupIp;
-      if (signupLimit) await chargeOrRefuse(context, 'signup', [{ key: `signup:ip:${clientIpKey(context)}`, rule: signupLimit }]);
-      if ((await em.count(User, { email })) > 0) throw emailTaken();
-      const passwordHash = await hashPassword(password, context.config.bcryptCost, [`ip:${clientIpKey(context)}`]);
-      const user = em.create(User, { email, name, avatarUrl: null, passwordHash });
-      const issued = startSession(em, { userId: user.id, ...deviceOf(context), now: context.now(), policy: sessionPolicy(context) });
-      try {
-        await em.flush();
-      } catch (error) {
-        // Two sign-ups racing for one email: the unique index decides.
-        if (error instanceof UniqueConstraintViolationException) throw emailTaken();
-        throw error;
-      }
-      return deliverTokens(context, user, issued, transport ?? 'COOKIE', { rememberDevice: true });
-    },
+    resolve: (_root, { input, transport }, context) => signUp(context, input, transport ?? 'COOKIE'),
   }),
 );
 
@@ -96,29 +63,7 @@ builder.mutationField('login', (t) =>
       input: t.arg({ type: LoginInput, required: true }),
       transport: t.arg({ type: TokenTransport, defaultValue: 'COOKIE' }),
     },
-    resolve: async (_root, { input, transport }, context) => {
-      const { config } = context;
-      const em = context.em();
-      const email = normalizeEmail(input.email);
-      const user = await em.findOne(User, { email }, { populate: ['passwordHash'] });
-      const presentedDeviceToken = transport === 'BEARER' ? (input.deviceToken ?? undefined) : await context.deviceTokenCookie();
-      const { matches, limits, owners } = await checkPassword(context, 'login', { email, user, password: input.password, presentedDeviceToken });
-      if (!user || !matches) throw invalidCredentials();
-      const upgradedHash = hashCost(user.passwordHash) < config.bcryptCost ? await hashPassword(input.password, config.bcryptCost, owners) : undefined;
-      const issued = await em.transactional(async (tx) => {
-        const stillValid = await lockPasswordHash(tx, user.id, { password: input.password, verifiedHash: user.passwordHash, owners });
-        if (!stillValid) return undefined;
-        // Only the hash just verified is replaced: a password changed meanwhile is never written back.
-        if (upgradedHash) await tx.execute('update users set password_hash = ? where id = ?', [upgradedHash, user.id]);
-        return startSession(tx, { userId: user.id, ...deviceOf(context), now: context.now(), policy: sessionPolicy(context) });
-      });
-      if (!issued) {
-        context.metrics.loginFailures.inc();
-        throw invalidCredentials();
-      }
-      await settleSuccessfulPasswordCheck(em, limits);
-      return deliverTokens(context, user, issued, transport ?? 'COOKIE', { rememberDevice: true });
-    },
+    resolve: (_root, { input, transport }, context) => logIn(context, input, transport ?? 'COOKIE'),
   }),
 );
 
@@ -133,7 +78,7 @@ builder.mutationField('refresh', (t) =>
       if (refreshToken === undefined || refreshToken === null) throw unauthenticated('TOKEN_MISSING');
       const refreshLimit = context.config.rateLimits.refreshIp;
       if (refreshLimit) await chargeOrRefuse(context, 'refresh', [{ key: `refresh:ip:${clientIpKey(context)}`, rule: refreshLimit }]);
-      const result = await rotateRefreshToken({ pool: context.pool, em: context.em }, refreshToken, { now: context.now(), policy: sessionPolicy(context) });
+      const result = await rotateRefreshToken({ pool: context.pool, em: context.em }, refreshToken, { now: context.now(), policy: context.config });
       context.metrics.refreshes.inc({ result: 'failure' in result ? result.failure : 'ok' });
       if ('failure' in result) {
         if (result.revokedSessionId) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RateLimits } from '../config.ts';
-import type { GraphQLContext } from '../context.ts';
+import type { GraphQLContext } from '../builder.ts';
 import { rateLimited } from '../errors.ts';
 import { chargeAttempt, refundAttempt, resetCounters, type Charge } from './rate-limit.ts';
 import type { HashOwners } from './password.ts';

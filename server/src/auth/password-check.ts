@@ -1,4 +1,4 @@
-import type { GraphQLContext } from '../context.ts';
+import type { GraphQLContext } from '../builder.ts';
 import { deviceTokenTrusts } from './device-token.ts';
 import { chargeOrRefuse, hashOwnersOf, passwordCheckCharges, type PasswordCheckCharges } from './login-limits.ts';
 import { verifyPassword, type HashOwners } from './password.ts';

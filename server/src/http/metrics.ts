@@ -3,15 +3,7 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 import type { Plugin } from 'graphql-yoga';
 import { Kind, type DocumentNode } from 'graphql';
 import type { Logger } from '../logger.ts';
-
-/** The auth events an operator watches: failures, refreshes, theft signals, revocations. */
-export interface AuthMetrics {
-  loginFailures: Counter;
-  refreshes: Counter<'result'>;
-  reuseDetections: Counter;
-  revocations: Counter<'reason'>;
-  rateLimited: Counter<'action'>;
-}
+import { createAuthMetrics, type AuthMetrics } from '../auth/auth-metrics.ts';
 
 export interface Metrics {
   registry: Registry;
@@ -36,13 +28,7 @@ export function createMetrics(): Metrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
-    auth: {
-      loginFailures: counter('auth_login_failures_total', 'Logins refused for a wrong email or password.'),
-      refreshes: counter('auth_refreshes_total', 'Refresh attempts by result.', ['result']),
-      reuseDetections: counter('auth_refresh_token_reuse_total', 'Spent refresh tokens presented again (the session was ended).'),
-      revocations: counter('auth_sessions_revoked_total', 'Sessions ended, by reason.', ['reason']),
-      rateLimited: counter('auth_rate_limited_total', 'Requests refused by a rate limit, by action.', ['action']),
-    },
+    auth: createAuthMetrics(registry),
   };
 }
 

@@ -1,6 +1,6 @@
 import { builder } from '../builder.ts';
 import { unauthenticated } from '../errors.ts';
-import type { GraphQLContext } from '../context.ts';
+import type { GraphQLContext } from '../builder.ts';
 import { User } from '../database/entities/user.entity.ts';
 import { findUserProfile, type UserProfile } from './user-profile.ts';
 import { validateAvatarUrl, validateName } from './user-input.ts';
