@@ -40,10 +40,7 @@ const rateLimit = (fallback: string) =>
       return { limit, windowMs };
     });
 
-const flag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'expected true or false' })
-  .optional()
-  .transform((text) => (text === undefined ? undefined : ['true', '1', 'yes', 'on'].includes(text)));
+const flag = z.stringbool({ truthy: ['true', '1', 'yes', 'on'], falsy: ['false', '0', 'no', 'off'], error: 'expected true or false' }).optional();
 
 /** How many proxies in front to believe: `false`/`0` none, `true` one, or a count of hops. */
 const trustedHops = z

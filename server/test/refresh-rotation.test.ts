@@ -21,7 +21,7 @@ const SECOND = 1000;
 /** The contract allows 5 s of clock skew on access tokens, so "expired" means TTL + 5 s + a margin. */
 const CLOCK_SKEW = 5 * SECOND;
 
-/** Every auth failure: HTTP 401, no data, code UNAUTHENTICATED with the given reason, nothing masked. */
+/** The session a refresh token belongs to: the part before the dot. */
 function sessionIdOf(refreshToken: string): string {
   return refreshToken.split('.')[0]!;
 }
