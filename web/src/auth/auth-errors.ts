@@ -1,6 +1,6 @@
 import { CombinedError } from '@urql/core';
 
-/** The only reason that makes the client refresh (DESIGN section 3). */
+/** The only reason that makes the client refresh (see the README's error table). */
 export const TOKEN_EXPIRED = 'TOKEN_EXPIRED';
 
 /** The `extensions.reason` of the first `UNAUTHENTICATED` error, if there is one. */
