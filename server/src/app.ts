@@ -2,6 +2,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { useCookies } from '@whatwg-node/server-plugin-cookies';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { hotPool } from './database/hot-statements.ts';
 import type { Config } from './config.ts';
 import { createContextFactory, type AppDependencies, type GraphQLContext, type ServerContext } from './context.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -60,7 +61,8 @@ export async function createApp({
     revocations.load(em, now()),
   ]);
   const metrics = createMetrics();
-  const pool = await orm.driver.getConnection().getNativeClient();
+  // Named prepared statements live on one server connection, which a transaction pooler does not keep.
+  const pool = hotPool(await orm.driver.getConnection().getNativeClient(), { prepared: !config.databaseDirectUrl });
   const deps: AppDependencies = { config, orm, pool, signingKeys, revocations, logger, now, dummyPasswordHash, metrics: metrics.auth };
   const jobs = await startBackgroundJobs(deps);
   if (config.env === 'production' && !config.metricsToken) {

@@ -26,7 +26,8 @@ export async function startBackgroundJobs({
     await signingKeys.reload(now());
   };
   const listener = await listenForNotifications({
-    connectionString: orm.config.get('clientUrl')!,
+    // LISTEN holds its connection: through a transaction pooler it would hear nothing.
+    connectionString: config.databaseDirectUrl ?? orm.config.get('clientUrl')!,
     channels: {
       [REVOCATION_CHANNEL]: (sessionId) => revocations.add([sessionId], now()),
       [SIGNING_KEYS_CHANNEL]: () => void signingKeys.reload(now()).catch((error) => logger.error({ err: error }, 'reloading signing keys failed')),

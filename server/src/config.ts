@@ -104,6 +104,10 @@ const environment = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// connection string')
     .optional(),
+  DATABASE_DIRECT_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// connection string')
+    .optional(),
   PUBLIC_ORIGIN: origin.optional(),
   ALLOWED_ORIGINS: z.string().optional(),
   ACCESS_TOKEN_TTL: duration('15m'),
@@ -156,6 +160,11 @@ export interface Config {
   host: string;
   /** Unset: the server runs an embedded PostgreSQL in `.data/postgres`. */
   databaseUrl: string | undefined;
+  /**
+   * A direct (unpooled) connection for LISTEN/NOTIFY and migrations, set when `DATABASE_URL` goes
+   * through a pooler in transaction mode; the hot paths then use no named prepared statements.
+   */
+  databaseDirectUrl: string | undefined;
   embeddedPostgresPort: number;
   /** Unset: `.data/postgres` at the repository root. */
   embeddedPostgresDir: string | undefined;
@@ -232,6 +241,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (production && !env.KEY_ENCRYPTION_SECRET && !env.JWT_PRIVATE_KEYS && !('KEY_ENCRYPTION_SECRET' in blankless)) {
     problems.push('KEY_ENCRYPTION_SECRET: required in production unless JWT_PRIVATE_KEYS is set (it encrypts the signing keys kept in the database); generate one with `openssl rand -base64 32`');
   }
+  if (env.DATABASE_DIRECT_URL && !env.DATABASE_URL) problems.push('DATABASE_DIRECT_URL: set DATABASE_URL too (the pooled connection it stands beside)');
   if (production && env.BCRYPT_COST < 10) problems.push('BCRYPT_COST: at least 10 in production');
   if (env.REFRESH_IDLE_TTL <= env.ACCESS_TOKEN_TTL) problems.push('REFRESH_IDLE_TTL: must be longer than ACCESS_TOKEN_TTL');
   if (env.SESSION_MAX_AGE < env.REFRESH_IDLE_TTL) problems.push('SESSION_MAX_AGE: must not be shorter than REFRESH_IDLE_TTL');
@@ -244,6 +254,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     port,
     host: env.HOST,
     databaseUrl: env.DATABASE_URL,
+    databaseDirectUrl: env.DATABASE_DIRECT_URL,
     embeddedPostgresPort: env.EMBEDDED_POSTGRES_PORT,
     embeddedPostgresDir: env.EMBEDDED_POSTGRES_DIR,
     publicOrigin,

@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type pg from 'pg';
 import type { CookieStore } from '@whatwg-node/cookie-store';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
+import type { HotPool } from './database/hot-statements.ts';
 import type { AuthMetrics } from './auth/auth-metrics.ts';
 import { clearSessionCookies, cookieNames, readCookie, writeDeviceCookie, writeSessionCookies, type SessionCookies } from './auth/cookies.ts';
 import { createRequestAuthenticator, type Viewer } from './auth/request-authentication.ts';
@@ -16,8 +16,8 @@ import { clientAddress } from './http/client-address.ts';
 export interface AppDependencies {
   config: Config;
   orm: MikroORM;
-  /** The ORM's own connection pool, for the few hot reads that need no unit of work. */
-  pool: pg.Pool;
+  /** The ORM's own connection pool, for the few hot statements that need no unit of work. */
+  pool: HotPool;
   signingKeys: SigningKeys;
   revocations: RevocationList;
   logger: Logger;

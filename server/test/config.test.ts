@@ -18,7 +18,7 @@ function configErrorFor(env: Record<string, string>): ConfigError {
   throw new Error(`expected a ConfigError for ${JSON.stringify(env)}, but the configuration loaded`);
 }
 
-describe('loadConfig defaults (the README's Configuration table)', () => {
+describe("loadConfig defaults (the README's Configuration table)", () => {
   it('uses the documented defaults when nothing is set', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({

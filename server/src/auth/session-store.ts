@@ -1,7 +1,6 @@
-import type pg from 'pg';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Session } from '../database/entities/session.entity.ts';
-import { timestampOf } from '../database/pool-rows.ts';
+import { timestampOf, type HotPool } from '../database/hot-statements.ts';
 import type { UserProfile } from '../user/user-profile.ts';
 import {
   createRefreshSecret,
@@ -119,7 +118,7 @@ const PROFILE_COLUMNS = 'u.email, u.name, u.avatar_url, u.created_at';
  * token of the session is treated as theft and ends the session.
  */
 export async function rotateRefreshToken(
-  { pool, em }: { pool: pg.Pool; em: () => EntityManager },
+  { pool, em }: { pool: HotPool; em: () => EntityManager },
   refreshToken: string,
   { now, policy }: { now: Date; policy: SessionPolicy },
 ): Promise<(IssuedRefreshToken & { user: UserProfile }) | RefreshFailure> {
@@ -128,7 +127,7 @@ export async function rotateRefreshToken(
   const presentedHash = hashRefreshSecret(presented.secret);
   const successor = createRefreshSecret();
 
-  const rotated = await pool.query<SessionRow>({
+  const rotated = await pool.run<SessionRow>({
     name: 'rotate-refresh-token',
     text: `with rotated as (
         update sessions set
@@ -151,7 +150,7 @@ export async function rotateRefreshToken(
   const row = rotated.rows[0];
   if (row) return { ...issued(lifetimeOf(row), successor), user: profileOf(row) };
 
-  const found = await pool.query<SessionRow>({
+  const found = await pool.run<SessionRow>({
     name: 'find-session-for-refresh',
     text: `select s.id, s.user_id, s.token_hash, s.previous_token_hash, s.sealed_successor, s.rotated_at, s.revoked_at,
         s.idle_expires_at, s.absolute_expires_at, ${PROFILE_COLUMNS}
@@ -171,7 +170,7 @@ export async function rotateRefreshToken(
     if (sameSuccessor) return { ...issued(lifetime, sameSuccessor), user: profileOf(session) };
   }
 
-  const spent = await pool.query({
+  const spent = await pool.run({
     name: 'find-spent-refresh-token',
     text: 'select 1 from spent_refresh_tokens where token_hash = $1 and session_id = $2',
     values: [presentedHash, session.id],

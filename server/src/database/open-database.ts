@@ -32,7 +32,8 @@ export async function openDatabase(config: Config, log?: (message: string) => vo
   let orm: MikroORM | undefined;
   try {
     orm = await MikroORM.init(ormConfig(config.databaseUrl ?? embedded!.url('auth'), log));
-    await migrateDatabase(orm);
+    if (config.databaseDirectUrl) await migrateThrough(config.databaseDirectUrl, log);
+    else await migrateDatabase(orm);
     const connected = orm;
     return {
       orm: connected,
@@ -47,6 +48,16 @@ export async function openDatabase(config: Config, log?: (message: string) => vo
     await embedded?.stop();
     if (config.databaseUrl && cannotConnect(error)) throw connectionError(config.databaseUrl, error);
     throw error;
+  }
+}
+
+/** Migrations run on a direct connection of their own when DATABASE_URL goes through a pooler. */
+async function migrateThrough(directUrl: string, log?: (message: string) => void): Promise<void> {
+  const direct = await MikroORM.init(ormConfig(directUrl, log));
+  try {
+    await migrateDatabase(direct);
+  } finally {
+    await direct.close();
   }
 }
 

@@ -1,5 +1,4 @@
-import type pg from 'pg';
-import { timestampOf } from '../database/pool-rows.ts';
+import { timestampOf, type HotPool } from '../database/hot-statements.ts';
 
 /** What the GraphQL `User` type shows; the entity has more (the password hash), and needs none of it here. */
 export interface UserProfile {
@@ -14,8 +13,8 @@ export interface UserProfile {
  * Reads a profile by primary key with one prepared statement straight on the pool: `me` is the hot
  * path, and the ORM's unit of work has nothing to track for a read-only lookup.
  */
-export async function findUserProfile(pool: pg.Pool, id: string): Promise<UserProfile | undefined> {
-  const { rows } = await pool.query<Omit<UserProfile, 'createdAt'> & { createdAt: string | Date }>({
+export async function findUserProfile(pool: HotPool, id: string): Promise<UserProfile | undefined> {
+  const { rows } = await pool.run<Omit<UserProfile, 'createdAt'> & { createdAt: string | Date }>({
     name: 'find-user-profile',
     text: 'select id, email, name, avatar_url as "avatarUrl", created_at as "createdAt" from users where id = $1',
     values: [id],
