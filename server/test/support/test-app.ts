@@ -35,6 +35,8 @@ export interface TestApp {
 export interface TestAppOptions {
   /** Rewrites the database URL, e.g. to go through a proxy the test can cut. */
   connectVia?: (databaseUrl: string) => string;
+  /** Rewrites it to go through a transaction pooler; the original becomes DATABASE_DIRECT_URL. */
+  pooledVia?: (databaseUrl: string) => string;
   /** The server's clock; a hand-moved one by default. */
   clock?: TestClock;
   /** Yoga plugins after the app's own, e.g. a request recorder. */
@@ -46,12 +48,14 @@ export interface TestAppOptions {
 /** The real app on a fresh, migrated database of its own; `env` overrides the test defaults. */
 export async function createTestApp(
   env: Record<string, string> = {},
-  { connectVia, clock = createTestClock(), plugins, webAppDir }: TestAppOptions = {},
+  { connectVia, pooledVia, clock = createTestClock(), plugins, webAppDir }: TestAppOptions = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   // One secret per database, as every instance of a deployment shares one.
   const keyEncryptionSecret = randomBytes(32).toString('base64url');
-  const instance = await startInstance(connectVia ? connectVia(database.url) : database.url, env, clock, { plugins, webAppDir, keyEncryptionSecret });
+  const url = pooledVia ? pooledVia(database.url) : connectVia ? connectVia(database.url) : database.url;
+  const directUrl = pooledVia ? database.url : undefined;
+  const instance = await startInstance(url, env, clock, { plugins, webAppDir, keyEncryptionSecret, directUrl });
   return {
     ...instance,
     async close() {
@@ -65,7 +69,7 @@ async function startInstance(
   databaseUrl: string,
   env: Record<string, string>,
   clock: TestClock,
-  { plugins, webAppDir, keyEncryptionSecret }: Pick<TestAppOptions, 'plugins' | 'webAppDir'> & { keyEncryptionSecret: string },
+  { plugins, webAppDir, keyEncryptionSecret, directUrl }: Pick<TestAppOptions, 'plugins' | 'webAppDir'> & { keyEncryptionSecret: string; directUrl?: string },
 ): Promise<TestApp> {
   // Most suites sign up and refresh far more often than a person; the limits have a suite of their own.
   const config = loadConfig({
@@ -77,9 +81,13 @@ async function startInstance(
     KEY_ENCRYPTION_SECRET: keyEncryptionSecret,
     ...env,
     DATABASE_URL: databaseUrl,
+    ...(directUrl ? { DATABASE_DIRECT_URL: directUrl } : {}),
   });
-  const orm = await MikroORM.init(ormConfig(databaseUrl));
-  await migrateDatabase(orm);
+  // Migrations take the direct connection, as the server does behind a pooler.
+  const migrator = await MikroORM.init(ormConfig(directUrl ?? databaseUrl));
+  await migrateDatabase(migrator);
+  const orm = directUrl ? await MikroORM.init(ormConfig(databaseUrl)) : migrator;
+  if (directUrl) await migrator.close();
   const logs: string[] = [];
   const logger = createLogger(config.logLevel, { write: (line: string) => void logs.push(line) });
   const app = await createApp({ config, orm, logger, now: clock.now, plugins, webAppDir });
@@ -90,7 +98,7 @@ async function startInstance(
     clock,
     logs,
     databaseUrl,
-    createPeer: (peerEnv = env) => startInstance(databaseUrl, peerEnv, clock, { keyEncryptionSecret }),
+    createPeer: (peerEnv = env) => startInstance(databaseUrl, peerEnv, clock, { keyEncryptionSecret, directUrl }),
     async close() {
       await app.dispose();
       await orm.close();
