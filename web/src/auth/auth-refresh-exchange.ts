@@ -26,9 +26,11 @@ export interface Auth {
    */
   setSession(payload: AuthPayloadInput): Promise<void>;
   /**
-   * Ends the session on the server (`logout`, with the refresh token under bearer transport) and
-   * moves the client to `logged-out`, whatever the server answered. Resolves to whether the
-   * server confirmed.
+   * Ends the session on the server (`logout`, with the refresh token under bearer transport). Only
+   * once the server confirmed (or said there is no session) does the client move to `logged-out`
+   * and tell the other tabs; resolves to `true` then. When the request fails (the network, a 5xx,
+   * `SERVICE_UNAVAILABLE`) the session is still valid on the server, so the client stays logged in
+   * and resolves to `false`: call it again to retry.
    */
   logout(): Promise<boolean>;
   /**
@@ -211,15 +213,17 @@ export function authRefreshExchange(options: AuthRefreshOptions): { exchange: Ex
       if (!disposed) await sync.start(session);
     },
     async logout() {
+      if (!client || disposed) return false;
       const refreshToken = store.session?.refreshToken;
-      let confirmed = false;
-      if (client && !disposed) {
-        const variables = transport === 'bearer' && refreshToken ? { refreshToken } : {};
-        const result = await client.mutation(LogoutMutation, variables, { requestPolicy: 'network-only' }).toPromise();
-        confirmed = result.data?.logout === true;
-      }
-      if (!disposed) sync.end('LOGGED_OUT');
-      return confirmed;
+      const variables = transport === 'bearer' && refreshToken ? { refreshToken } : {};
+      const result = await client.mutation(LogoutMutation, variables, { requestPolicy: 'network-only' }).toPromise();
+      if (disposed) return false;
+      const reason = result.error ? unauthenticatedReason(result.error) : undefined;
+      // Until the server confirms, the session is alive there (and behind the cookies): saying
+      // "logged out" would leave it running unnoticed. An authentication error means it is gone.
+      const ended = result.data?.logout === true || (reason !== undefined && reason !== TOKEN_EXPIRED);
+      if (ended) sync.end('LOGGED_OUT');
+      return ended;
     },
     dispose() {
       if (disposed) return;
