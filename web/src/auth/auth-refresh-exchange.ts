@@ -130,7 +130,8 @@ export function authRefreshExchange(options: AuthRefreshOptions): { exchange: Ex
   const addAuthToOperation = (operation: Operation): Operation => {
     const headers: Record<string, string | null> = {};
     if (csrfHeader) headers[csrfHeader] = '1';
-    if (transport === 'bearer') {
+    const bearer = transport === 'bearer';
+    if (bearer) {
       const accessToken = store.session?.accessToken;
       headers.authorization = accessToken && !isOwnRefresh(operation) ? `Bearer ${accessToken}` : null;
     }
@@ -138,6 +139,9 @@ export function authRefreshExchange(options: AuthRefreshOptions): { exchange: Ex
       generation: store.state.generation,
       headers,
       credentials: credentialsFor(operation),
+      // A 307/308 would send the body again, refresh token or password included, wherever the
+      // redirect points: such requests fail instead.
+      ...(bearer && (isOwnRefresh(operation) || isSessionMutation(operation)) ? { redirect: 'error' as const } : {}),
       ...(disposed ? { fetch: refuseRequest } : {}),
     });
   };
