@@ -18,7 +18,7 @@ export interface AuthPayloadInput {
 
 /** The `AuthPayload` fields the exchange's own refresh selects. */
 export interface AuthPayloadData {
-  user: { id: string; email: string; name: string };
+  user: { id: string };
   accessTokenExpiresAt: string;
   refreshTokenExpiresAt: string;
   accessToken: string | null;
@@ -35,8 +35,6 @@ export const RefreshMutation = gql<RefreshData, { refreshToken?: string | null }
     refresh(refreshToken: $refreshToken) {
       user {
         id
-        email
-        name
       }
       accessTokenExpiresAt
       refreshTokenExpiresAt

@@ -1,0 +1,57 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectPage, launchBrowser, navLink, newAccount, openProfile, signUpInPage } from './support/browser.ts';
+import { startE2eServer, type E2eServer } from './support/e2e-server.ts';
+
+declare global {
+  interface Window {
+    /** What this tab heard on the auth client's BroadcastChannel. */
+    __tabMessages?: unknown[];
+  }
+}
+
+/** What the browser keeps of a session: localStorage, messages between tabs. */
+describe('what the browser keeps and learns', () => {
+  let server: E2eServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startE2eServer(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('stores and tells other tabs only the user id and expiry times, never the email or name', async () => {
+    const profile = await openProfile(browser, server);
+    const listener = await profile.newTab();
+    await listener.goto('/login');
+    await expectPage(listener, 'login');
+    await listener.evaluate(() => {
+      const heard: unknown[] = [];
+      window.__tabMessages = heard;
+      new BroadcastChannel('graphql-auth').onmessage = (event: MessageEvent<unknown>) => void heard.push(event.data);
+    });
+
+    const page = await profile.newTab();
+    const account = newAccount('Ada Secretname');
+    await signUpInPage(page, account);
+    // A refresh announces the renewed session to the other tabs too.
+    server.expireAccessTokens();
+    await navLink(page, 'Sessions').click();
+    await expectPage(page, 'sessions');
+    await page.locator('[data-current]').waitFor();
+
+    const heard = () => listener.evaluate(() => JSON.stringify(window.__tabMessages ?? []));
+    await expect.poll(async () => (await heard()).match(/"type":"session"/g)?.length ?? 0).toBeGreaterThanOrEqual(2);
+    for (const tab of [page, listener]) {
+      const stored = await tab.evaluate(() => localStorage.getItem('graphql-auth.session'));
+      expect(stored).toMatch(/"user":\{"id":"[0-9a-f-]+"\}/);
+      expect(stored).not.toContain(account.email);
+      expect(stored).not.toContain('Secretname');
+    }
+    expect(await heard()).not.toContain(account.email);
+    expect(await heard()).not.toContain('Secretname');
+    await profile.context.close();
+  });
+});
