@@ -1,6 +1,6 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectPage, launchBrowser, navLink, newAccount, openProfile, signUpInPage } from './support/browser.ts';
+import { expectPage, launchBrowser, logInInPage, navLink, newAccount, openProfile, signUpInPage } from './support/browser.ts';
 import { startE2eServer, type E2eServer } from './support/e2e-server.ts';
 
 declare global {
@@ -10,7 +10,7 @@ declare global {
   }
 }
 
-/** What the browser keeps of a session: localStorage, messages between tabs. */
+/** What the browser keeps of a session (localStorage, messages between tabs) and when it learns the session ended. */
 describe('what the browser keeps and learns', () => {
   let server: E2eServer;
   let browser: Browser;
@@ -53,5 +53,39 @@ describe('what the browser keeps and learns', () => {
     expect(await heard()).not.toContain(account.email);
     expect(await heard()).not.toContain('Secretname');
     await profile.context.close();
+  });
+
+  /** Headless Chromium keeps every tab visible and focused, so the test sends the events a tab gets when someone comes back to it. */
+  const comeBack = (page: Page, event: 'visibilitychange' | 'focus') =>
+    page.evaluate((name) => (name === 'focus' ? window : document).dispatchEvent(new Event(name)), event);
+
+  it('checks the session when an idle tab becomes visible again or gets focus, so it learns at once that it was logged out elsewhere', async () => {
+    const laptop = await openProfile(browser, server);
+    const phone = await openProfile(browser, server);
+    const tablet = await openProfile(browser, server);
+    const account = newAccount();
+    const laptopPage = await laptop.newTab();
+    await signUpInPage(laptopPage, account);
+    const phonePage = await phone.newTab();
+    await logInInPage(phonePage, account);
+    const tabletPage = await tablet.newTab();
+    await logInInPage(tabletPage, account);
+
+    await navLink(laptopPage, 'Sessions').click();
+    await expect.poll(() => laptopPage.locator('.session[data-session-id]').count()).toBe(3);
+    await laptopPage.getByRole('button', { name: 'Log out everywhere else' }).click();
+    await laptopPage.getByText('Logged out of 2 other sessions.').waitFor();
+
+    await comeBack(phonePage, 'visibilitychange');
+    await expectPage(phonePage, 'login');
+    await phonePage.getByText('Your session was ended from another device. Please log in again.').waitFor();
+    await comeBack(tabletPage, 'focus');
+    await expectPage(tabletPage, 'login');
+    await tabletPage.getByText('Your session was ended from another device. Please log in again.').waitFor();
+
+    await comeBack(laptopPage, 'focus');
+    await expect.poll(() => server.count('AuthSessionCheck', { status: 200 })).toBeGreaterThanOrEqual(1);
+    expect(await laptopPage.locator('[data-page="sessions"]').isVisible(), 'the laptop’s own session still holds').toBe(true);
+    for (const profile of [laptop, phone, tablet]) await profile.context.close();
   });
 });

@@ -2,7 +2,7 @@ import { composeExchanges, mapExchange, type Client, type Exchange, type Operati
 import { authExchange, type AuthConfig, type AuthUtilities } from '@urql/exchange-auth';
 import { createAuthStore, type AuthState } from './auth-state.ts';
 import { disposedError, loggedOutError, refreshFailure, refreshFailureCause, TOKEN_EXPIRED, unauthenticatedReason } from './auth-errors.ts';
-import { LogoutMutation, RefreshMutation, type AuthPayloadInput } from './documents.ts';
+import { LogoutMutation, RefreshMutation, SessionCheckQuery, type AuthPayloadInput } from './documents.ts';
 import { generationOf, isOwnRefresh, isSessionMutation, withAuth } from './operation-context.ts';
 import { createSessionRefresher } from './session-refresher.ts';
 import { createSessionSync, sessionFromPayload, type TokenTransport } from './session-sync.ts';
@@ -34,6 +34,12 @@ export interface Auth {
    */
   logout(): Promise<boolean>;
   /**
+   * Asks the server whether the session still holds (`me { id }`); a session ended elsewhere moves
+   * the client to `logged-out` with the server's reason. Does nothing unless logged in; calls made
+   * while a check is in flight share it.
+   */
+  checkSession(): Promise<AuthState>;
+  /**
    * Tears the client down: from now on no operation reaches the network (waiting ones included:
    * they are not replayed but answered with an error), no refresh starts, tab messages stop.
    */
@@ -60,6 +66,12 @@ export interface AuthRefreshOptions {
    * origin and `include` when it is on another; with bearer transport `omit`.
    */
   credentials?: RequestCredentials;
+  /**
+   * Check the session ({@link Auth.checkSession}) whenever the page becomes visible again or gets
+   * focus, so a tab left idle learns of a logout elsewhere at once rather than at its next request.
+   * Default: on in browsers.
+   */
+  checkSessionOnReturn?: boolean;
 }
 
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -112,12 +124,14 @@ export function authRefreshExchange(options: AuthRefreshOptions): { exchange: Ex
     csrfHeader = 'x-graphql-yoga-csrf',
   } = options;
   const coordinator = options.coordinator ?? defaultTabCoordinator(transport);
+  const checkSessionOnReturn = options.checkSessionOnReturn ?? (typeof window === 'object' && typeof document === 'object');
   const store = createAuthStore({ now, refreshMarginMs });
   const sync = createSessionSync({ transport, store, storage, coordinator });
   let client: Client | undefined;
   let disposed = false;
   /** The generation a refresh was asked for since the last `refreshAuth`; undefined: only replay. */
   let refreshFor: number | undefined;
+  let sessionCheck: Promise<AuthState> | undefined;
 
   const stopListening = coordinator.subscribe((message) => {
     if (!disposed) sync.receive(message);
@@ -229,13 +243,38 @@ export function authRefreshExchange(options: AuthRefreshOptions): { exchange: Ex
       if (ended) sync.end('LOGGED_OUT');
       return ended;
     },
+    checkSession() {
+      if (!client || disposed || store.state.status !== 'logged-in') return Promise.resolve(store.state);
+      sessionCheck ??= client
+        .query(SessionCheckQuery, {}, { requestPolicy: 'network-only' })
+        .toPromise()
+        .then(() => store.state)
+        .finally(() => (sessionCheck = undefined));
+      return sessionCheck;
+    },
     dispose() {
       if (disposed) return;
       disposed = true;
       stopListening();
+      stopCheckingOnReturn();
       if (!options.coordinator) coordinator.close();
     },
   };
 
+  const stopCheckingOnReturn = checkSessionOnReturn ? checkWhenPageReturns(() => void auth.checkSession()) : () => undefined;
+
   return { exchange, auth };
+}
+
+/** Calls `check` when the page becomes visible again or the window gets focus; returns the stop function. */
+function checkWhenPageReturns(check: () => void): () => void {
+  const onVisibilityChange = () => {
+    if (document.visibilityState === 'visible') check();
+  };
+  document.addEventListener('visibilitychange', onVisibilityChange);
+  window.addEventListener('focus', check);
+  return () => {
+    document.removeEventListener('visibilitychange', onVisibilityChange);
+    window.removeEventListener('focus', check);
+  };
 }

@@ -44,6 +44,15 @@ export const RefreshMutation = gql<RefreshData, { refreshToken?: string | null }
   }
 `;
 
+/** Asks the server whether the session still holds; the auth exchange acts on its answer. */
+export const SessionCheckQuery = gql<{ me: { id: string } }, Record<string, never>>`
+  query AuthSessionCheck {
+    me {
+      id
+    }
+  }
+`;
+
 export const LogoutMutation = gql<{ logout: boolean }, { refreshToken?: string | null }>`
   mutation AuthLogout($refreshToken: String) {
     logout(refreshToken: $refreshToken)

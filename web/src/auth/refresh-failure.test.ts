@@ -44,6 +44,23 @@ describe('when refreshing cannot help', () => {
     auth.dispose();
   });
 
+  it('checkSession learns of a revocation elsewhere before the app sends anything; checks made together share one request', async () => {
+    const { client, auth } = cookieClient(server, { checkSessionOnReturn: false });
+    const { account } = await signUp(client, auth);
+    const before = server.count('AuthSessionCheck');
+    expect((await auth.checkSession()).status).toBe('logged-in');
+    const other = await loginElsewhere(server, account);
+    await rawGraphQL(server, 'mutation { logoutAll(exceptCurrent: true) }', {}, other.accessToken!);
+
+    const [first, second] = await Promise.all([auth.checkSession(), auth.checkSession()]);
+    expect(first).toMatchObject({ status: 'logged-out', loggedOutReason: 'SESSION_REVOKED' });
+    expect(second).toBe(first);
+    expect(server.count('AuthSessionCheck') - before).toBe(2);
+    expect(await auth.checkSession(), 'no request once logged out').toBe(first);
+    expect(server.count('AuthSessionCheck') - before).toBe(2);
+    auth.dispose();
+  });
+
   it('fails every waiting operation once when the session was revoked, reports logged out, and refreshes no more until the next login', async () => {
     const { client, auth } = cookieClient(server);
     const { account } = await signUp(client, auth);

@@ -16,6 +16,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "\n  query Viewer {\n    me {\n      id\n      email\n      name\n      avatarUrl\n    }\n  }\n": typeof types.ViewerDocument,
     "\n  mutation AuthRefresh($refreshToken: String) {\n    refresh(refreshToken: $refreshToken) {\n      user {\n        id\n      }\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n      accessToken\n      refreshToken\n    }\n  }\n": typeof types.AuthRefreshDocument,
+    "\n  query AuthSessionCheck {\n    me {\n      id\n    }\n  }\n": typeof types.AuthSessionCheckDocument,
     "\n  mutation AuthLogout($refreshToken: String) {\n    logout(refreshToken: $refreshToken)\n  }\n": typeof types.AuthLogoutDocument,
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": typeof types.ChangePasswordDocument,
     "\n  mutation LogIn($input: LoginInput!) {\n    login(input: $input) {\n      user {\n        id\n      }\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n": typeof types.LogInDocument,
@@ -30,6 +31,7 @@ type Documents = {
 const documents: Documents = {
     "\n  query Viewer {\n    me {\n      id\n      email\n      name\n      avatarUrl\n    }\n  }\n": types.ViewerDocument,
     "\n  mutation AuthRefresh($refreshToken: String) {\n    refresh(refreshToken: $refreshToken) {\n      user {\n        id\n      }\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n      accessToken\n      refreshToken\n    }\n  }\n": types.AuthRefreshDocument,
+    "\n  query AuthSessionCheck {\n    me {\n      id\n    }\n  }\n": types.AuthSessionCheckDocument,
     "\n  mutation AuthLogout($refreshToken: String) {\n    logout(refreshToken: $refreshToken)\n  }\n": types.AuthLogoutDocument,
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": types.ChangePasswordDocument,
     "\n  mutation LogIn($input: LoginInput!) {\n    login(input: $input) {\n      user {\n        id\n      }\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n": types.LogInDocument,
@@ -64,6 +66,10 @@ export function graphql(source: "\n  query Viewer {\n    me {\n      id\n      e
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation AuthRefresh($refreshToken: String) {\n    refresh(refreshToken: $refreshToken) {\n      user {\n        id\n      }\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n      accessToken\n      refreshToken\n    }\n  }\n"): (typeof documents)["\n  mutation AuthRefresh($refreshToken: String) {\n    refresh(refreshToken: $refreshToken) {\n      user {\n        id\n      }\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n      accessToken\n      refreshToken\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuthSessionCheck {\n    me {\n      id\n    }\n  }\n"): (typeof documents)["\n  query AuthSessionCheck {\n    me {\n      id\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
