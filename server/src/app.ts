@@ -19,6 +19,7 @@ import { graphqlLimits } from './http/graphql-limits.ts';
 import { useOriginCheck } from './http/origin-check.ts';
 import { cookieNames } from './auth/cookies.ts';
 import { createMetrics, useMetrics } from './http/metrics.ts';
+import { useNoStoreForGraphQL } from './http/cache-control.ts';
 
 export interface AppOptions {
   config: Config;
@@ -87,6 +88,7 @@ export async function createApp({
       useMetrics(metrics, logger, '/graphql'),
       useCookies(),
       useServiceRoutes({ orm, signingKeys }),
+      useNoStoreForGraphQL('/graphql'),
       useOriginCheck({ allowedOrigins: config.allowedOrigins, cookieNames: Object.values(cookieNames(config.secureCookies)) }),
       // GET requests and form posts need a header a cross-site form cannot set.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),

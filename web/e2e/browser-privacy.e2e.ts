@@ -10,7 +10,7 @@ declare global {
   }
 }
 
-/** What the browser keeps of a session (localStorage, messages between tabs) and when it learns the session ended. */
+/** What the browser keeps of a session (disk cache, localStorage, messages between tabs) and when it learns the session ended. */
 describe('what the browser keeps and learns', () => {
   let server: E2eServer;
   let browser: Browser;
@@ -20,6 +20,47 @@ describe('what the browser keeps and learns', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+  });
+
+  it('keeps no GraphQL answer in the HTTP cache: every answer, errors included, says Cache-Control: no-store', async () => {
+    // A context of its own: the usual test profile intercepts requests, and with that Chromium bypasses its cache.
+    const context = await browser.newContext({ baseURL: server.origin });
+    const page = await context.newPage();
+    const answers: { url: string; cacheControl: string | undefined }[] = [];
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname === '/graphql') answers.push({ url: response.url(), cacheControl: response.headers()['cache-control'] });
+    });
+    await signUpInPage(page, newAccount());
+
+    const probe = await page.evaluate(async () => {
+      const url = `/graphql?query=${encodeURIComponent('query CacheProbe { me { id email } }')}`;
+      const headers = { 'x-graphql-yoga-csrf': '1', accept: 'application/json' };
+      const first = await fetch(url, { headers });
+      const firstBody = await first.text();
+      // Without the CSRF header: refused, and under another address, so it cannot replace the answer above in the cache.
+      const refused = await fetch(`${url}&operationName=CacheProbe`);
+      let cached: string | null = null;
+      try {
+        const again = await fetch(url, { headers, cache: 'only-if-cached', mode: 'same-origin' });
+        cached = `${again.status} ${await again.text()}`;
+      } catch {
+        cached = null;
+      }
+      return {
+        status: first.status,
+        email: firstBody.includes('@example.com'),
+        cacheControl: first.headers.get('cache-control'),
+        vary: first.headers.get('vary'),
+        refused: { status: refused.status, cacheControl: refused.headers.get('cache-control') },
+        cached,
+      };
+    });
+    expect(probe).toMatchObject({ status: 200, email: true, cacheControl: 'no-store', refused: { status: 403, cacheControl: 'no-store' } });
+    expect(probe.vary).toMatch(/Cookie/);
+    expect(probe.cached, 'the answer is not in the browser cache').toBeNull();
+    expect(answers.some((answer) => answer.url.includes('?')), 'the app sent GET queries').toBe(true);
+    expect(answers.filter((answer) => answer.cacheControl !== 'no-store')).toEqual([]);
+    await context.close();
   });
 
   it('stores and tells other tabs only the user id and expiry times, never the email or name', async () => {
