@@ -20,6 +20,7 @@ import { useOriginCheck } from './http/origin-check.ts';
 import { cookieNames } from './auth/cookies.ts';
 import { createMetrics, useMetrics } from './http/metrics.ts';
 import { useNoStoreForGraphQL } from './http/cache-control.ts';
+import { graphiqlOptions, renderGuardedGraphiQL, useGraphiQLGuard } from './http/graphiql-page.ts';
 
 export interface AppOptions {
   config: Config;
@@ -65,11 +66,8 @@ export async function createApp({
     context: createContextFactory(deps),
     graphqlEndpoint: '/graphql',
     // GraphiQL needs introspection, so it goes with it.
-    graphiql: config.introspection
-      ? { title: 'GraphQL Auth', credentials: 'same-origin', additionalHeaders: { 'x-graphql-yoga-csrf': 'graphiql' } }
-      : false,
-    // The bundled GraphiQL weighs about 45 MB in memory: load it when a browser first asks for it.
-    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
+    graphiql: config.introspection ? graphiqlOptions : false,
+    renderGraphiQL: renderGuardedGraphiQL,
     landingPage: false,
     // The body limit is checked on Content-Length up front (http/graphql-limits.ts), with chunked
     // bodies refused; yoga's own stream limiter would only add an AbortController per request.
@@ -89,6 +87,7 @@ export async function createApp({
       useCookies(),
       useServiceRoutes({ orm, signingKeys }),
       useNoStoreForGraphQL('/graphql'),
+      ...(config.introspection ? [useGraphiQLGuard()] : []),
       useOriginCheck({ allowedOrigins: config.allowedOrigins, cookieNames: Object.values(cookieNames(config.secureCookies)) }),
       // GET requests and form posts need a header a cross-site form cannot set.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
