@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectPage, launchBrowser, newAccount, openProfile, screenshot, sessionCookies, signUpInPage } from './support/browser.ts';
+import { expectPage, launchBrowser, newAccount, openProfile, screenshot, sessionCookies, signUpInPage, type Account, type BrowserProfile } from './support/browser.ts';
 import { startE2eServer, type E2eServer } from './support/e2e-server.ts';
 
 /** Replaces what the query editor holds with `text`, as someone typing it would. */
@@ -116,32 +116,50 @@ describe('GraphiQL at /graphql', () => {
     await profile.context.close();
   });
 
-  it('keeps no token: headers are not stored, documents stay out of the address bar, and the app’s logout clears what GraphiQL stored, in an open GraphiQL tab too', async () => {
-    const profile = await openProfile(browser, server);
-    const app = await profile.newTab();
-    const account = newAccount();
-    await signUpInPage(app, account);
+  /** A GraphiQL tab of `profile` that ran a document holding a refresh token, with a bearer access token in its headers. */
+  const graphiqlWithTokens = async (profile: BrowserProfile, account: Account) => {
     const { accessToken, refreshToken } = await bearerTokens(server, account);
-
     const page = await profile.newTab();
     await page.goto('/graphql');
     await page.locator('.graphiql-query-editor .monaco-editor').first().waitFor();
     await writeHeaders(page, JSON.stringify({ Authorization: `Bearer ${accessToken}` }));
     await writeQuery(page, `mutation { refresh(refreshToken: "${refreshToken}") { accessTokenExpiresAt } }`);
     expect(await run(page)).toContain('"accessTokenExpiresAt"');
-
     // GraphiQL saves its tabs (the document, and the headers unless told not to) after a short pause.
     await expect.poll(async () => (await graphiqlStorage(page))['graphiql:tabState']).toContain(refreshToken);
+    return { page, accessToken, refreshToken };
+  };
+
+  it('keeps no token: headers are not stored, documents stay out of the address bar, and the app’s logout clears every graphiql:* key', async () => {
+    const profile = await openProfile(browser, server);
+    const app = await profile.newTab();
+    const account = newAccount();
+    await signUpInPage(app, account);
+    const { page, accessToken, refreshToken } = await graphiqlWithTokens(profile, account);
+
     expect(JSON.stringify(await graphiqlStorage(page)), 'the Authorization header is not stored').not.toContain(accessToken);
     expect(page.url(), 'the document is not copied into the address').not.toContain(refreshToken);
     expect(new URL(page.url()).searchParams.has('query')).toBe(false);
+    await page.close();
 
     await app.getByRole('button', { name: 'Log out' }).click();
     await expectPage(app, 'login');
     await expect.poll(() => graphiqlStorage(app)).toEqual({});
-    // The GraphiQL tab left open forgets its documents instead of writing them back on the next edit.
+    await profile.context.close();
+  });
+
+  it('a GraphiQL tab left open when the app logs out forgets its documents and writes none back', async () => {
+    const profile = await openProfile(browser, server);
+    const app = await profile.newTab();
+    const account = newAccount();
+    await signUpInPage(app, account);
+    const { page, refreshToken } = await graphiqlWithTokens(profile, account);
+
+    await app.getByRole('button', { name: 'Log out' }).click();
+    await expectPage(app, 'login');
+    // The tab reloads: its editor no longer holds the document, and what the old page had pending was never written.
     await expect.poll(async () => (await editorLines(page)).join('\n')).not.toContain(refreshToken);
-    await page.locator('.graphiql-query-editor .monaco-editor').first().waitFor();
+    await expect.poll(async () => (await editorLines(page)).join('\n')).toContain('Welcome to GraphQL Auth');
     expect(JSON.stringify(await graphiqlStorage(page))).not.toContain(refreshToken);
     await profile.context.close();
   });
