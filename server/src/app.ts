@@ -20,7 +20,7 @@ import { useOriginCheck } from './http/origin-check.ts';
 import { cookieNames } from './auth/cookies.ts';
 import { createMetrics, useMetrics } from './http/metrics.ts';
 import { useNoStoreForGraphQL } from './http/cache-control.ts';
-import { graphiqlOptions, renderGuardedGraphiQL, useGraphiQLGuard } from './http/graphiql-page.ts';
+import { renderGuardedGraphiQL, useGraphiQLGuard } from './http/graphiql-guard.ts';
 
 export interface AppOptions {
   config: Config;
@@ -66,7 +66,16 @@ export async function createApp({
     context: createContextFactory(deps),
     graphqlEndpoint: '/graphql',
     // GraphiQL needs introspection, so it goes with it.
-    graphiql: config.introspection ? graphiqlOptions : false,
+    graphiql: config.introspection
+      ? {
+          title: 'GraphQL Auth',
+          credentials: 'same-origin',
+          additionalHeaders: { 'x-graphql-yoga-csrf': 'graphiql' },
+          // An `Authorization: Bearer` typed there would otherwise stay in localStorage after logout.
+          shouldPersistHeaders: false,
+        }
+      : false,
+    // Loads GraphiQL when a browser first asks for it, with the guard script (http/graphiql-guard.ts).
     renderGraphiQL: renderGuardedGraphiQL,
     landingPage: false,
     // The body limit is checked on Content-Length up front (http/graphql-limits.ts), with chunked

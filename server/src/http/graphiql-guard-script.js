@@ -1,4 +1,4 @@
-// Loaded by GraphiQL's page (/graphql in a browser) before GraphiQL itself; see graphiql-page.ts.
+// Loaded by GraphiQL's page (/graphql in a browser) before GraphiQL itself; see graphiql-guard.ts.
 (() => {
   'use strict';
 

@@ -4,22 +4,11 @@ import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
 /** The script GraphiQL's page loads before GraphiQL: a file of its own, so a strict CSP can allow it by source. */
 export const GRAPHIQL_GUARD_PATH = '/graphql/graphiql-guard.js';
 
-const GUARD_FILE = new URL('./graphiql-guard.js', import.meta.url);
+const GUARD_SCRIPT = new URL('./graphiql-guard-script.js', import.meta.url);
 
 /**
- * GraphiQL's options. Headers are not persisted: an `Authorization: Bearer` pasted there would
- * otherwise stay in localStorage after logout.
- */
-export const graphiqlOptions: GraphiQLOptions = {
-  title: 'GraphQL Auth',
-  credentials: 'same-origin',
-  additionalHeaders: { 'x-graphql-yoga-csrf': 'graphiql' },
-  shouldPersistHeaders: false,
-};
-
-/**
- * yoga's GraphiQL page with the guard script (graphiql-guard.js) in its head. The bundled GraphiQL
- * weighs about 45 MB in memory, so it is loaded when a browser first asks for it.
+ * yoga's GraphiQL page with the guard script (graphiql-guard-script.js) in its head. The bundled
+ * GraphiQL weighs about 45 MB in memory, so it is loaded when a browser first asks for it.
  */
 export async function renderGuardedGraphiQL(options: GraphiQLOptions): Promise<string> {
   const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
@@ -34,7 +23,7 @@ export function useGraphiQLGuard(): Plugin {
   return {
     async onRequest({ url, request, endResponse, fetchAPI }) {
       if (url.pathname !== GRAPHIQL_GUARD_PATH || (request.method !== 'GET' && request.method !== 'HEAD')) return;
-      script ??= readFile(GUARD_FILE);
+      script ??= readFile(GUARD_SCRIPT);
       const body = await script;
       endResponse(
         new fetchAPI.Response(request.method === 'HEAD' ? null : new Uint8Array(body), {
