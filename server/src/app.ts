@@ -25,6 +25,8 @@ import { useOriginCheck } from './http/origin-check.ts';
 import { useCsrfHeaderCheck } from './http/csrf-check.ts';
 import { cookieNames } from './auth/cookies.ts';
 import { createMetrics, useMetrics } from './http/metrics.ts';
+import { useNoStoreForGraphQL } from './http/cache-control.ts';
+import { renderGuardedGraphiQL, useGraphiQLGuard } from './http/graphiql-guard.ts';
 
 export interface AppOptions {
   config: Config;
@@ -80,10 +82,12 @@ export async function createApp({
           credentials: 'same-origin',
           additionalHeaders: { 'x-graphql-yoga-csrf': 'graphiql' },
           defaultQuery: GRAPHIQL_DEFAULT_DOCUMENT,
+          // An `Authorization: Bearer` typed there would otherwise stay in localStorage after logout.
+          shouldPersistHeaders: false,
         }
       : false,
-    // The bundled GraphiQL weighs about 45 MB in memory: load it when a browser first asks for it.
-    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
+    // Loads GraphiQL when a browser first asks for it, with the guard script (http/graphiql-guard.ts).
+    renderGraphiQL: renderGuardedGraphiQL,
     landingPage: false,
     // The body limit is checked on Content-Length up front (http/graphql-limits.ts), with chunked
     // bodies refused; yoga's own stream limiter would only add an AbortController per request.
@@ -97,6 +101,8 @@ export async function createApp({
       useMetrics(metrics, logger, '/graphql', config.metricsToken),
       useCookies(),
       useServiceRoutes({ orm, signingKeys }),
+      useNoStoreForGraphQL('/graphql'),
+      ...(config.introspection ? [useGraphiQLGuard()] : []),
       useOriginCheck({ allowedOrigins: config.allowedOrigins, cookieNames: Object.values(cookieNames(config.secureCookies)) }),
       // GET requests and form posts need a header a cross-site form cannot set.
       useCsrfHeaderCheck(),

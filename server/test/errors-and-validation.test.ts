@@ -139,6 +139,9 @@ describe('errors and input validation', () => {
       ['a data: URL', 'data:image/png;base64,AAAA'],
       ['text that is not a URL', 'not a url'],
       ['a relative path', '/avatar.png'],
+      ['a plain-http URL off this machine', 'http://example.com/avatar.png'],
+      ['a plain-http URL whose host only starts like localhost', 'http://localhost.example.com/avatar.png'],
+      ['a plain-http URL whose host only starts like a loopback address', 'http://127.0.0.1.example.com/avatar.png'],
     ])('answers BAD_USER_INPUT on avatarUrl for %s and changes nothing', async (_name, avatarUrl) => {
       const { account, token } = await signedUp(t);
       const response = await graphql(t.app, UPDATE_PROFILE, { token, variables: { name: 'Renamed', avatarUrl } });

@@ -111,7 +111,7 @@ describe('the app served over a real HTTP port', () => {
     expect(text).not.toMatch(/"d"\s*:/);
   });
 
-  it('serves GraphiQL at GET /graphql to a browser, with every script and stylesheet inline', async () => {
+  it('serves GraphiQL at GET /graphql to a browser, its editor inline and nothing from another origin', async () => {
     const response = await fetch(`${base}/graphql`, { headers: { accept: 'text/html' } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/text\/html/);

@@ -359,12 +359,19 @@ describe('sessions, password changes and the profile', () => {
 
       // A null avatarUrl removes the avatar; a null name is the same as leaving it out.
       expect(await update(token, { avatarUrl: null })).toEqual({ id: userId, name: 'Ada', avatarUrl: null });
-      expect(await update(token, { name: null, avatarUrl: 'http://example.com/a.png' })).toEqual({
+      expect(await update(token, { name: null, avatarUrl: 'https://example.com/a.png' })).toEqual({
         id: userId,
         name: 'Ada',
-        avatarUrl: 'http://example.com/a.png',
+        avatarUrl: 'https://example.com/a.png',
       });
-      expect(await me(token)).toMatchObject({ name: 'Ada', avatarUrl: 'http://example.com/a.png', email: account.email });
+      expect(await me(token)).toMatchObject({ name: 'Ada', avatarUrl: 'https://example.com/a.png', email: account.email });
+    });
+
+    it('accepts plain http only for this machine (localhost, loopback addresses), where browsers treat it as secure', async () => {
+      const { accessToken: token } = await signup();
+      for (const avatarUrl of ['http://localhost:5173/a.png', 'http://app.localhost/a.png', 'http://127.0.0.1:4000/favicon.svg', 'http://[::1]:8080/a.png']) {
+        expect((await update(token, { avatarUrl })).avatarUrl).toBe(avatarUrl);
+      }
     });
 
     it('clears the avatar with a literal null in the query and keeps the name', async () => {

@@ -117,6 +117,26 @@ describe('the web app in Chromium', () => {
     await profile.context.close();
   });
 
+  it('refuses a plain-http avatar address (as the form says, https://), except on this machine', async () => {
+    const profile = await openProfile(browser, server);
+    const page = await profile.newTab();
+    await signUpInPage(page, newAccount('Hedy Lamarr'));
+
+    await page.getByLabel('Avatar URL').fill('http://example.com/hedy.png');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => fieldError(page, 'avatarUrl').textContent()).toMatch(/https:\/\//);
+    await page.reload();
+    await expectPage(page, 'profile');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Hedy Lamarr');
+    expect(await page.getByLabel('Avatar URL').inputValue(), 'nothing was saved').toBe('');
+
+    // Plain http on this machine is the exception.
+    await page.getByLabel('Avatar URL').fill(`${server.origin}/favicon.svg`);
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Your profile was saved.').waitFor();
+    await profile.context.close();
+  });
+
   it('explains wrong credentials, a taken email, invalid input and rate limiting with the time to wait', async () => {
     const profile = await openProfile(browser, server);
     const page = await profile.newTab();

@@ -3,7 +3,7 @@ import { createAuthClient, webTokenStorage } from './auth/index.ts';
 /**
  * The app's GraphQL client and its session. Tokens travel as HttpOnly cookies, so the page never
  * touches them; the auth exchange refreshes them (once, for every tab) and sends the CSRF header
- * on every request, GET queries included. Only expiry times and the user go to localStorage, so a
+ * on every request, GET queries included. Only expiry times and the user's id go to localStorage, so a
  * reload still refreshes before the access token expires.
  */
 export const { client, auth } = createAuthClient({

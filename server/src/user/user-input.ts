@@ -27,15 +27,24 @@ export function validateName(name: string): string {
   return trimmed;
 }
 
+/**
+ * Hosts browsers treat as trustworthy over plain http (the machine itself), where an `http:`
+ * avatar neither travels the network in the clear nor counts as mixed content.
+ */
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(hostname) || hostname === '[::1]';
+}
+
+const AVATAR_URL_RULE = 'Avatar URL must be an https URL (http only on localhost) of at most 2048 characters.';
+
 export function validateAvatarUrl(avatarUrl: string): string {
   let url: URL;
   try {
     url = new URL(avatarUrl.trim());
   } catch {
-    throw badUserInput('avatarUrl', 'Avatar URL must be an http(s) URL.');
+    throw badUserInput('avatarUrl', AVATAR_URL_RULE);
   }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.href.length > 2048) {
-    throw badUserInput('avatarUrl', 'Avatar URL must be an http(s) URL of at most 2048 characters.');
-  }
+  const secure = url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+  if (!secure || url.href.length > 2048) throw badUserInput('avatarUrl', AVATAR_URL_RULE);
   return url.href;
 }

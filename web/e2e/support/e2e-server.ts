@@ -101,9 +101,13 @@ function requestRecorder(requests: RecordedRequest[], delays: Map<string, number
 /**
  * The real app on a database of its own, serving the built web app and `/graphql` on one origin
  * (`http://127.0.0.1:<free port>`, which is also its PUBLIC_ORIGIN, so the Origin check passes),
- * with a request log. `env` overrides the test defaults.
+ * with a request log. `env` overrides the test defaults; `connectVia` rewrites the database URL
+ * (e.g. through a proxy the test can cut).
  */
-export async function startE2eServer(env: Record<string, string> = {}): Promise<E2eServer> {
+export async function startE2eServer(
+  env: Record<string, string> = {},
+  { connectVia }: { connectVia?: (databaseUrl: string) => string } = {},
+): Promise<E2eServer> {
   const http = createServer();
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;
@@ -118,7 +122,7 @@ export async function startE2eServer(env: Record<string, string> = {}): Promise<
       PORT: String(port),
       ...env,
     },
-    { clock: createShiftableClock(), webAppDir: WEB_DIST, plugins: [requestRecorder(requests, delays)] },
+    { clock: createShiftableClock(), webAppDir: WEB_DIST, plugins: [requestRecorder(requests, delays)], ...(connectVia ? { connectVia } : {}) },
   );
   const { config, clock, logs } = server;
   http.on('request', server.app);

@@ -2,7 +2,7 @@ import { composeExchanges, mapExchange, type Client, type Exchange, type Operati
 import { authExchange, type AuthConfig, type AuthUtilities } from '@urql/exchange-auth';
 import { createAuthStore, type AuthState } from './auth-state.ts';
 import { disposedError, loggedOutError, refreshFailure, refreshFailureCause, TOKEN_EXPIRED, unauthenticatedReason } from './auth-errors.ts';
-import { LogoutMutation, RefreshMutation, type AuthPayloadInput } from './documents.ts';
+import { LogoutMutation, RefreshMutation, SessionCheckQuery, type AuthPayloadInput } from './documents.ts';
 import { generationOf, isOwnRefresh, isSessionMutation, withAuth } from './operation-context.ts';
 import { createSessionRefresher } from './session-refresher.ts';
 import { createSessionSync, sessionFromPayload, type TokenTransport } from './session-sync.ts';
@@ -26,11 +26,19 @@ export interface Auth {
    */
   setSession(payload: AuthPayloadInput): Promise<void>;
   /**
-   * Ends the session on the server (`logout`, with the refresh token under bearer transport) and
-   * moves the client to `logged-out`, whatever the server answered. Resolves to whether the
-   * server confirmed.
+   * Ends the session on the server (`logout`, with the refresh token under bearer transport). Only
+   * once the server confirmed (or said there is no session) does the client move to `logged-out`
+   * and tell the other tabs; resolves to `true` then. When the request fails (the network, a 5xx,
+   * `SERVICE_UNAVAILABLE`) the session is still valid on the server, so the client stays logged in
+   * and resolves to `false`: call it again to retry.
    */
   logout(): Promise<boolean>;
+  /**
+   * Asks the server whether the session still holds (`me { id }`); a session ended elsewhere moves
+   * the client to `logged-out` with the server's reason. Does nothing unless logged in; calls made
+   * while a check is in flight share it.
+   */
+  checkSession(): Promise<AuthState>;
   /**
    * Tears the client down: from now on no operation reaches the network (waiting ones included:
    * they are not replayed but answered with an error), no refresh starts, tab messages stop.
@@ -58,6 +66,12 @@ export interface AuthRefreshOptions {
    * origin and `include` when it is on another; with bearer transport `omit`.
    */
   credentials?: RequestCredentials;
+  /**
+   * Check the session ({@link Auth.checkSession}) whenever the page becomes visible again or gets
+   * focus, so a tab left idle learns of a logout elsewhere at once rather than at its next request.
+   * Default: on in browsers.
+   */
+  checkSessionOnReturn?: boolean;
 }
 
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -110,12 +124,14 @@ export function authRefreshExchange(options: AuthRefreshOptions): { exchange: Ex
     csrfHeader = 'x-graphql-yoga-csrf',
   } = options;
   const coordinator = options.coordinator ?? defaultTabCoordinator(transport);
+  const checkSessionOnReturn = options.checkSessionOnReturn ?? (typeof window === 'object' && typeof document === 'object');
   const store = createAuthStore({ now, refreshMarginMs });
   const sync = createSessionSync({ transport, store, storage, coordinator });
   let client: Client | undefined;
   let disposed = false;
   /** The generation a refresh was asked for since the last `refreshAuth`; undefined: only replay. */
   let refreshFor: number | undefined;
+  let sessionCheck: Promise<AuthState> | undefined;
 
   const stopListening = coordinator.subscribe((message) => {
     if (!disposed) sync.receive(message);
@@ -128,7 +144,8 @@ export function authRefreshExchange(options: AuthRefreshOptions): { exchange: Ex
   const addAuthToOperation = (operation: Operation): Operation => {
     const headers: Record<string, string | null> = {};
     if (csrfHeader) headers[csrfHeader] = '1';
-    if (transport === 'bearer') {
+    const bearer = transport === 'bearer';
+    if (bearer) {
       const accessToken = store.session?.accessToken;
       headers.authorization = accessToken && !isOwnRefresh(operation) ? `Bearer ${accessToken}` : null;
     }
@@ -136,6 +153,9 @@ export function authRefreshExchange(options: AuthRefreshOptions): { exchange: Ex
       generation: store.state.generation,
       headers,
       credentials: credentialsFor(operation),
+      // A 307/308 would send the body again, refresh token or password included, wherever the
+      // redirect points: such requests fail instead.
+      ...(bearer && (isOwnRefresh(operation) || isSessionMutation(operation)) ? { redirect: 'error' as const } : {}),
       ...(disposed ? { fetch: refuseRequest } : {}),
     });
   };
@@ -211,23 +231,50 @@ export function authRefreshExchange(options: AuthRefreshOptions): { exchange: Ex
       if (!disposed) await sync.start(session);
     },
     async logout() {
+      if (!client || disposed) return false;
       const refreshToken = store.session?.refreshToken;
-      let confirmed = false;
-      if (client && !disposed) {
-        const variables = transport === 'bearer' && refreshToken ? { refreshToken } : {};
-        const result = await client.mutation(LogoutMutation, variables, { requestPolicy: 'network-only' }).toPromise();
-        confirmed = result.data?.logout === true;
-      }
-      if (!disposed) sync.end('LOGGED_OUT');
-      return confirmed;
+      const variables = transport === 'bearer' && refreshToken ? { refreshToken } : {};
+      const result = await client.mutation(LogoutMutation, variables, { requestPolicy: 'network-only' }).toPromise();
+      if (disposed) return false;
+      const reason = result.error ? unauthenticatedReason(result.error) : undefined;
+      // Until the server confirms, the session is alive there (and behind the cookies): saying
+      // "logged out" would leave it running unnoticed. An authentication error means it is gone.
+      const ended = result.data?.logout === true || (reason !== undefined && reason !== TOKEN_EXPIRED);
+      if (ended) sync.end('LOGGED_OUT');
+      return ended;
+    },
+    checkSession() {
+      if (!client || disposed || store.state.status !== 'logged-in') return Promise.resolve(store.state);
+      sessionCheck ??= client
+        .query(SessionCheckQuery, {}, { requestPolicy: 'network-only' })
+        .toPromise()
+        .then(() => store.state)
+        .finally(() => (sessionCheck = undefined));
+      return sessionCheck;
     },
     dispose() {
       if (disposed) return;
       disposed = true;
       stopListening();
+      stopCheckingOnReturn();
       if (!options.coordinator) coordinator.close();
     },
   };
 
+  const stopCheckingOnReturn = checkSessionOnReturn ? checkWhenPageReturns(() => void auth.checkSession()) : () => undefined;
+
   return { exchange, auth };
+}
+
+/** Calls `check` when the page becomes visible again or the window gets focus; returns the stop function. */
+function checkWhenPageReturns(check: () => void): () => void {
+  const onVisibilityChange = () => {
+    if (document.visibilityState === 'visible') check();
+  };
+  document.addEventListener('visibilitychange', onVisibilityChange);
+  window.addEventListener('focus', check);
+  return () => {
+    document.removeEventListener('visibilitychange', onVisibilityChange);
+    window.removeEventListener('focus', check);
+  };
 }

@@ -1,11 +1,17 @@
 /** Whether the client holds a session: `unknown` until a login, a refresh, stored state or the server tells. */
 export type AuthStatus = 'unknown' | 'logged-in' | 'logged-out';
 
-/** The user an `AuthPayload` names; the client selects `id`, `email` and `name`. */
+/**
+ * The user a session belongs to: only the id. Pages that show who is logged in ask the server
+ * (`me`); the client keeps and passes on no email or name.
+ */
 export interface AuthUser {
   readonly id: string;
-  readonly email?: string;
-  readonly name?: string;
+}
+
+/** Keeps only the id of whatever names the user (a payload, a stored session, another tab's message). */
+export function userReference(user: { id: string } | null | undefined): AuthUser | null {
+  return user ? { id: user.id } : null;
 }
 
 /** What the app sees of the session. A new object on every change, so it suits `useSyncExternalStore`. */

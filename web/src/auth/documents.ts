@@ -18,7 +18,7 @@ export interface AuthPayloadInput {
 
 /** The `AuthPayload` fields the exchange's own refresh selects. */
 export interface AuthPayloadData {
-  user: { id: string; email: string; name: string };
+  user: { id: string };
   accessTokenExpiresAt: string;
   refreshTokenExpiresAt: string;
   accessToken: string | null;
@@ -35,13 +35,20 @@ export const RefreshMutation = gql<RefreshData, { refreshToken?: string | null }
     refresh(refreshToken: $refreshToken) {
       user {
         id
-        email
-        name
       }
       accessTokenExpiresAt
       refreshTokenExpiresAt
       accessToken
       refreshToken
+    }
+  }
+`;
+
+/** Asks the server whether the session still holds; the auth exchange acts on its answer. */
+export const SessionCheckQuery = gql<{ me: { id: string } }, Record<string, never>>`
+  query AuthSessionCheck {
+    me {
+      id
     }
   }
 `;

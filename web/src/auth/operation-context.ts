@@ -52,6 +52,8 @@ export interface OperationAuth {
   /** Headers to set; `null` removes one (a replay must not keep a token from before). */
   headers: Record<string, string | null>;
   credentials?: RequestCredentials;
+  /** `error` refuses to follow redirects. */
+  redirect?: RequestRedirect;
   /** Replaces the transport's fetch, e.g. to refuse every request of a disposed client. */
   fetch?: typeof fetch;
 }
@@ -70,6 +72,7 @@ export function withAuth(operation: Operation, auth: OperationAuth): Operation {
     fetchOptions: {
       ...base,
       ...(auth.credentials ? { credentials: auth.credentials } : {}),
+      ...(auth.redirect ? { redirect: auth.redirect } : {}),
       headers,
     },
     ...(auth.fetch ? { fetch: auth.fetch } : {}),

@@ -27,6 +27,40 @@ describe('when refreshing cannot help', () => {
   });
   afterAll(() => server.close());
 
+  it('stays logged in when the server does not confirm a logout (a 5xx), so a retry can still end the session', async () => {
+    const { client, auth } = cookieClient(server);
+    await signUp(client, auth);
+    server.fault = (name) => (name === 'AuthLogout' ? 'server-error' : undefined);
+    expect(await auth.logout()).toBe(false);
+    expect(auth.getState().status).toBe('logged-in');
+    const still = await client.query('query StillLoggedIn { me { id } }', {}).toPromise();
+    expect(still.error, 'the session is alive on the server').toBeUndefined();
+
+    server.fault = undefined;
+    expect(await auth.logout()).toBe(true);
+    expect(auth.getState()).toMatchObject({ status: 'logged-out', loggedOutReason: 'LOGGED_OUT' });
+    const after = await client.query('query AfterLogout { me { id } }', {}).toPromise();
+    expect(after.error?.graphQLErrors[0]?.extensions.reason).toBe('TOKEN_MISSING');
+    auth.dispose();
+  });
+
+  it('checkSession learns of a revocation elsewhere before the app sends anything; checks made together share one request', async () => {
+    const { client, auth } = cookieClient(server, { checkSessionOnReturn: false });
+    const { account } = await signUp(client, auth);
+    const before = server.count('AuthSessionCheck');
+    expect((await auth.checkSession()).status).toBe('logged-in');
+    const other = await loginElsewhere(server, account);
+    await rawGraphQL(server, 'mutation { logoutAll(exceptCurrent: true) }', {}, other.accessToken!);
+
+    const [first, second] = await Promise.all([auth.checkSession(), auth.checkSession()]);
+    expect(first).toMatchObject({ status: 'logged-out', loggedOutReason: 'SESSION_REVOKED' });
+    expect(second).toBe(first);
+    expect(server.count('AuthSessionCheck') - before).toBe(2);
+    expect(await auth.checkSession(), 'no request once logged out').toBe(first);
+    expect(server.count('AuthSessionCheck') - before).toBe(2);
+    auth.dispose();
+  });
+
   it('fails every waiting operation once when the session was revoked, reports logged out, and refreshes no more until the next login', async () => {
     const { client, auth } = cookieClient(server);
     const { account } = await signUp(client, auth);

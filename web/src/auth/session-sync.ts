@@ -1,4 +1,4 @@
-import type { AuthStore, SessionRecord } from './auth-state.ts';
+import { userReference, type AuthStore, type SessionRecord } from './auth-state.ts';
 import type { AuthPayloadInput } from './documents.ts';
 import type { TabCoordinator, TabMessage } from './tab-coordinator.ts';
 import type { StoredSession, TokenStorage } from './token-storage.ts';
@@ -13,7 +13,7 @@ const toDate = (value: string | Date | null | undefined): Date | null => {
 };
 
 const toStored = (session: SessionRecord): StoredSession => ({
-  user: session.user,
+  user: userReference(session.user),
   accessTokenExpiresAt: session.accessTokenExpiresAt?.toISOString() ?? null,
   refreshTokenExpiresAt: session.refreshTokenExpiresAt?.toISOString() ?? null,
   accessToken: session.accessToken,
@@ -21,7 +21,7 @@ const toStored = (session: SessionRecord): StoredSession => ({
 });
 
 const fromStored = (stored: StoredSession): SessionRecord => ({
-  user: stored.user,
+  user: userReference(stored.user),
   accessTokenExpiresAt: toDate(stored.accessTokenExpiresAt),
   refreshTokenExpiresAt: toDate(stored.refreshTokenExpiresAt),
   accessToken: stored.accessToken,
@@ -40,7 +40,7 @@ export function sessionFromPayload(transport: TokenTransport, payload: AuthPaylo
     throw new TypeError('setSession: cookie transport got tokens, so the server set no cookies (log in with transport: COOKIE).');
   }
   return {
-    user: payload.user ?? null,
+    user: userReference(payload.user),
     accessTokenExpiresAt,
     refreshTokenExpiresAt: toDate(payload.refreshTokenExpiresAt),
     accessToken: payload.accessToken ?? null,

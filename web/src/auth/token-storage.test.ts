@@ -5,11 +5,16 @@ describe('token storage', () => {
   it('reads back what it wrote', () => {
     const items = new Map<string, string>();
     const storage = webTokenStorage({ getItem: (key) => items.get(key) ?? null, setItem: (key, value) => void items.set(key, value), removeItem: (key) => void items.delete(key) }, 'session');
-    const session = { user: { id: 'u1', email: 'a@example.com' }, accessTokenExpiresAt: '2030-01-01T00:00:00.000Z', refreshTokenExpiresAt: null, accessToken: 'a', refreshToken: 'r' };
+    const session = { user: { id: 'u1' }, accessTokenExpiresAt: '2030-01-01T00:00:00.000Z', refreshTokenExpiresAt: null, accessToken: 'a', refreshToken: 'r' };
     void storage.save(session);
     expect(storage.load()).toEqual(session);
     void storage.clear();
     expect(storage.load()).toBeNull();
+  });
+
+  it('keeps only the user id of a session stored with more (an older version stored the email and name)', () => {
+    const stored = { user: { id: 'u1', email: 'a@example.com', name: 'Ada' }, accessTokenExpiresAt: null, refreshTokenExpiresAt: null, accessToken: null, refreshToken: null };
+    expect(parseStoredSession(stored)?.user).toEqual({ id: 'u1' });
   });
 
   it('ignores what it did not write: bad JSON, wrong shapes', () => {

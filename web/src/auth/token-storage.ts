@@ -1,10 +1,11 @@
-import type { AuthUser } from './auth-state.ts';
+import { userReference, type AuthUser } from './auth-state.ts';
 
 /**
- * A session as kept between runs. Cookie transport stores only the expiry times (the browser keeps
- * the tokens in HttpOnly cookies); bearer transport also stores the tokens.
+ * A session as kept between runs. Cookie transport stores only the user's id and the expiry times
+ * (the browser keeps the tokens in HttpOnly cookies); bearer transport also stores the tokens.
  */
 export interface StoredSession {
+  /** The user's id only: no email or name is kept. */
   user: AuthUser | null;
   /** ISO 8601. */
   accessTokenExpiresAt: string | null;
@@ -54,13 +55,14 @@ export function parseStoredSession(value: unknown): StoredSession | null {
   if (!(user === null || isUser(user))) return null;
   if (accessTokenExpiresAt === undefined || refreshTokenExpiresAt === undefined) return null;
   if (accessToken === undefined || refreshToken === undefined) return null;
-  return { user, accessTokenExpiresAt, refreshTokenExpiresAt, accessToken, refreshToken };
+  // A session stored by an older version may name more of the user than the id.
+  return { user: userReference(user), accessTokenExpiresAt, refreshTokenExpiresAt, accessToken, refreshToken };
 }
 
 /**
  * Keeps the session in a Web Storage area (`localStorage`, `sessionStorage`) under `key`.
  *
- * With cookie transport this holds only expiry times and the user, so a reload still refreshes
+ * With cookie transport this holds only expiry times and the user's id, so a reload still refreshes
  * before expiry. With bearer transport it would hold the tokens, where any script on the page can
  * read them: browsers should use cookie transport instead.
  */

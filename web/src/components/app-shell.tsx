@@ -2,6 +2,7 @@ import { useState, type ReactNode } from 'react';
 import { auth } from '../client.ts';
 import { Link } from '../router.tsx';
 import { Avatar } from './avatar.tsx';
+import { FormAlert } from './form-alert.tsx';
 import { LogoMark } from './icons.tsx';
 
 export interface ShellViewer {
@@ -16,26 +17,28 @@ const NAVIGATION = [
   { to: '/password', label: 'Password' },
 ];
 
-/** Logs out here; the app moves to the login page as the session ends. */
-function LogoutButton() {
-  const [busy, setBusy] = useState(false);
-  return (
-    <button
-      type="button"
-      className="button button-quiet"
-      disabled={busy}
-      onClick={() => {
-        setBusy(true);
-        void auth.logout();
-      }}
-    >
-      {busy ? 'Logging out…' : 'Log out'}
-    </button>
-  );
+type LogoutProgress = 'idle' | 'busy' | 'failed';
+
+/**
+ * Logging out: the app moves to the login page once the server confirmed. Until then the session
+ * is alive, so a failure says so and offers a retry instead of pretending.
+ */
+function useLogout(): { progress: LogoutProgress; logOut(): void } {
+  const [progress, setProgress] = useState<LogoutProgress>('idle');
+  return {
+    progress,
+    logOut() {
+      setProgress('busy');
+      void auth.logout().then((ended) => {
+        if (!ended) setProgress('failed');
+      });
+    },
+  };
 }
 
 /** The signed-in frame: brand, navigation, who is logged in, and logging out. */
 export function AppShell({ viewer, pathname, children }: { viewer: ShellViewer | undefined; pathname: string; children: ReactNode }) {
+  const { progress, logOut } = useLogout();
   return (
     <div className="shell">
       <header className="topbar">
@@ -62,10 +65,22 @@ export function AppShell({ viewer, pathname, children }: { viewer: ShellViewer |
             ) : (
               <span className="skeleton skeleton-account" aria-hidden="true" />
             )}
-            <LogoutButton />
+            <button type="button" className="button button-quiet" disabled={progress === 'busy'} onClick={logOut}>
+              {progress === 'busy' ? 'Logging out…' : 'Log out'}
+            </button>
           </div>
         </div>
       </header>
+      {progress === 'failed' && (
+        <div className="shell-notice">
+          <FormAlert tone="error">
+            <p>Logging out failed: the server did not confirm it, so you are still logged in, here and in your other tabs.</p>
+            <button type="button" className="button button-quiet alert-action" onClick={logOut}>
+              Try again
+            </button>
+          </FormAlert>
+        </div>
+      )}
       <main className="content">{children}</main>
     </div>
   );

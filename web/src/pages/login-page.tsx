@@ -15,8 +15,6 @@ const LogInMutation = graphql(`
     login(input: $input) {
       user {
         id
-        email
-        name
       }
       accessTokenExpiresAt
       refreshTokenExpiresAt

@@ -15,8 +15,6 @@ const SignUpMutation = graphql(`
     signup(input: $input) {
       user {
         id
-        email
-        name
       }
       accessTokenExpiresAt
       refreshTokenExpiresAt
