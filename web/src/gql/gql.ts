@@ -18,6 +18,7 @@ type Documents = {
     "\n  mutation AuthRefresh($refreshToken: String) {\n    refresh(refreshToken: $refreshToken) {\n      user {\n        id\n      }\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n      accessToken\n      refreshToken\n    }\n  }\n": typeof types.AuthRefreshDocument,
     "\n  query AuthSessionCheck {\n    me {\n      id\n    }\n  }\n": typeof types.AuthSessionCheckDocument,
     "\n  mutation AuthLogout($refreshToken: String) {\n    logout(refreshToken: $refreshToken)\n  }\n": typeof types.AuthLogoutDocument,
+    "\n  query PasswordAccount {\n    me {\n      id\n      email\n    }\n  }\n": typeof types.PasswordAccountDocument,
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": typeof types.ChangePasswordDocument,
     "\n  mutation LogIn($input: LoginInput!) {\n    login(input: $input) {\n      user {\n        id\n      }\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n": typeof types.LogInDocument,
     "\n  query ProfilePage {\n    me {\n      id\n      email\n      name\n      avatarUrl\n      createdAt\n    }\n  }\n": typeof types.ProfilePageDocument,
@@ -33,6 +34,7 @@ const documents: Documents = {
     "\n  mutation AuthRefresh($refreshToken: String) {\n    refresh(refreshToken: $refreshToken) {\n      user {\n        id\n      }\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n      accessToken\n      refreshToken\n    }\n  }\n": types.AuthRefreshDocument,
     "\n  query AuthSessionCheck {\n    me {\n      id\n    }\n  }\n": types.AuthSessionCheckDocument,
     "\n  mutation AuthLogout($refreshToken: String) {\n    logout(refreshToken: $refreshToken)\n  }\n": types.AuthLogoutDocument,
+    "\n  query PasswordAccount {\n    me {\n      id\n      email\n    }\n  }\n": types.PasswordAccountDocument,
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": types.ChangePasswordDocument,
     "\n  mutation LogIn($input: LoginInput!) {\n    login(input: $input) {\n      user {\n        id\n      }\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n": types.LogInDocument,
     "\n  query ProfilePage {\n    me {\n      id\n      email\n      name\n      avatarUrl\n      createdAt\n    }\n  }\n": types.ProfilePageDocument,
@@ -74,6 +76,10 @@ export function graphql(source: "\n  query AuthSessionCheck {\n    me {\n      i
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation AuthLogout($refreshToken: String) {\n    logout(refreshToken: $refreshToken)\n  }\n"): (typeof documents)["\n  mutation AuthLogout($refreshToken: String) {\n    logout(refreshToken: $refreshToken)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PasswordAccount {\n    me {\n      id\n      email\n    }\n  }\n"): (typeof documents)["\n  query PasswordAccount {\n    me {\n      id\n      email\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

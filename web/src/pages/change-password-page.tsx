@@ -1,11 +1,20 @@
 import { useState, type FormEvent } from 'react';
-import { useMutation } from 'urql';
+import { useMutation, useQuery } from 'urql';
 import { Field } from '../components/field.tsx';
 import { FormAlert } from '../components/form-alert.tsx';
 import { formErrors, type FormErrors } from '../error-messages.ts';
 import { graphql } from '../gql';
-import { useAuthState } from '../session.ts';
 import { usePageTitle } from '../use-page-title.ts';
+
+/** The account's email, for the hidden username field password managers file the new password under. */
+const PasswordAccountQuery = graphql(`
+  query PasswordAccount {
+    me {
+      id
+      email
+    }
+  }
+`);
 
 const ChangePasswordMutation = graphql(`
   mutation ChangePassword($currentPassword: String!, $newPassword: String!) {
@@ -24,7 +33,8 @@ export function ChangePasswordPage() {
   const [confirmation, setConfirmation] = useState('');
   const [errors, setErrors] = useState<FormErrors>({ fields: {} });
   const [changed, setChanged] = useState(false);
-  const email = useAuthState().user?.email ?? '';
+  const [{ data: account }] = useQuery({ query: PasswordAccountQuery });
+  const email = account?.me.email ?? '';
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
