@@ -32,88 +32,21 @@ import bcrypt from 'bcrypt';
 import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/database/embedded-postgres.ts';
 import { formatSummary, readProfile, summariseProfile, type ProfileSummary } from './cpu-profile.ts';
+import { readCommandLine } from './options.ts';
 import { benchExitStatus, verdictLine, type Target } from './verdict.ts';
 import { freePort, residentMiB, SERVER_DIR, sleep, spawnServer, stopServer, waitUntilReady, type ServerProcess } from './server-process.ts';
 
-type Scenario = 'baseline' | 'me' | 'login' | 'mixed' | 'flood' | 'refresh';
-const SCENARIOS: Scenario[] = ['baseline', 'me', 'login', 'mixed', 'flood', 'refresh'];
-
-// ---------------------------------------------------------------------------------------------
-// Options
-
-function option(flag: string, env: string): string | undefined {
-  for (const arg of process.argv.slice(2)) {
-    if (arg === `--${flag}`) return 'true';
-    if (arg.startsWith(`--${flag}=`)) return arg.slice(flag.length + 3);
-  }
-  const value = process.env[env];
-  return value === undefined || value === '' ? undefined : value;
+const commandLine = readCommandLine(process.argv.slice(2), process.env);
+if (commandLine.kind === 'unknown-argument') {
+  console.error(commandLine.message);
+  process.exit(2);
 }
-
-function numberOption(flag: string, env: string, fallback: number, { integer = true, min = 1 }: { integer?: boolean; min?: number } = {}): number {
-  const text = option(flag, env);
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
-    throw new Error(`--${flag} / ${env}: expected ${integer ? 'an integer' : 'a number'} >= ${min}, got "${text}"`);
-  }
-  return value;
-}
-
-const known = new Set(['duration', 'bcrypt-cost', 'connections', 'login-connections', 'mixed-connections', 'warmup', 'starts', 'only', 'cpu-prof', 'json', 'server-env', 'node-flags', 'server-log', 'report-only', 'help']);
-for (const arg of process.argv.slice(2)) {
-  const name = /^--([a-z-]+)/.exec(arg)?.[1];
-  if (!name || !known.has(name)) {
-    console.error(`Unknown argument "${arg}". Options: ${[...known].map((flag) => `--${flag}`).join(' ')}`);
-    process.exit(2);
-  }
-}
-if (option('help', 'BENCH_HELP') === 'true') {
+if (commandLine.kind === 'help') {
   const source = await readFile(new URL(import.meta.url), 'utf8');
   console.log(/\/\*\*([\s\S]*?)\*\//.exec(source)?.[1]?.replace(/^ \* ?/gm, '').trim());
   process.exit(0);
 }
-
-const cpuProfOption = option('cpu-prof', 'BENCH_CPU_PROF');
-const cpuProfile = cpuProfOption !== undefined && cpuProfOption !== 'false' && cpuProfOption !== '0';
-const onlyText = option('only', 'BENCH_ONLY');
-const only = new Set<Scenario>(
-  onlyText
-    ? onlyText.split(',').map((name) => {
-        const scenario = name.trim() as Scenario;
-        if (!SCENARIOS.includes(scenario)) throw new Error(`--only: unknown scenario "${name}" (${SCENARIOS.join(', ')})`);
-        return scenario;
-      })
-    : cpuProfile
-      ? ['me']
-      : SCENARIOS,
-);
-
-const options = {
-  durationS: numberOption('duration', 'BENCH_DURATION', 10),
-  connections: numberOption('connections', 'BENCH_CONNECTIONS', 50),
-  loginConnections: numberOption('login-connections', 'BENCH_LOGIN_CONNECTIONS', 8),
-  mixedConnections: numberOption('mixed-connections', 'BENCH_MIXED_CONNECTIONS', 10),
-  warmupS: numberOption('warmup', 'BENCH_WARMUP', 2, { min: 0 }),
-  starts: numberOption('starts', 'BENCH_STARTS', 3),
-  bcryptCost: numberOption('bcrypt-cost', 'BCRYPT_COST', 12),
-  only,
-  cpuProfileDir: cpuProfile ? (cpuProfOption === 'true' || cpuProfOption === '1' ? undefined : cpuProfOption) : null,
-  json: option('json', 'BENCH_JSON'),
-  serverEnv: Object.fromEntries(
-    (option('server-env', 'BENCH_SERVER_ENV') ?? '')
-      .split(',')
-      .filter(Boolean)
-      .map((pair) => {
-        const separator = pair.indexOf('=');
-        if (separator < 1) throw new Error(`--server-env: expected NAME=value pairs separated by commas, got "${pair}"`);
-        return [pair.slice(0, separator).trim(), pair.slice(separator + 1)];
-      }),
-  ) as Record<string, string>,
-  nodeFlags: (option('node-flags', 'BENCH_NODE_FLAGS') ?? '').split(/\s+/).filter(Boolean),
-  serverLog: option('server-log', 'BENCH_SERVER_LOG'),
-  reportOnly: ['true', '1'].includes(option('report-only', 'BENCH_REPORT_ONLY') ?? 'false'),
-};
+const { options } = commandLine;
 
 // ---------------------------------------------------------------------------------------------
 // What lies around the measurement: the database, the server process, clean-up
