@@ -23,18 +23,16 @@
  * throwaway embedded PostgreSQL in a temporary directory. BCRYPT_COST (default 12) goes to the server.
  */
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import autocannon from 'autocannon';
 import bcrypt from 'bcrypt';
-import pg from 'pg';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/database/embedded-postgres.ts';
 import { formatSummary, readProfile, summariseProfile, type ProfileSummary } from './cpu-profile.ts';
+import { call, dataOk, describeFailure, logIn, loginBody, requestBody, signUp, BASELINE, LOGIN, ME, REFRESH, type GraphQLBody } from './graphql-client.ts';
+import { runLoad, type LoadResult, type LoadSpec } from './load.ts';
 import { readCommandLine } from './options.ts';
 import { benchExitStatus, verdictLine, type Target } from './verdict.ts';
-import { freePort, residentMiB, SERVER_DIR, sleep, spawnServer, stopServer, waitUntilReady, type ServerProcess } from './server-process.ts';
+import { freePort, residentMiB, sleep, spawnServer, stopServer, waitUntilReady, type ServerProcess } from './server-process.ts';
+import { migrate, prepareDatabase, serverEnvironment, type BenchDatabase } from './setup.ts';
 
 const commandLine = readCommandLine(process.argv.slice(2), process.env);
 if (commandLine.kind === 'unknown-argument') {
@@ -49,7 +47,7 @@ if (commandLine.kind === 'help') {
 const { options } = commandLine;
 
 // ---------------------------------------------------------------------------------------------
-// What lies around the measurement: the database, the server process, clean-up
+// Clean-up
 
 const cleanups: (() => Promise<void>)[] = [];
 async function cleanUp() {
@@ -61,186 +59,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     void cleanUp().then(() => process.exit(130));
   });
 }
-
-interface BenchDatabase {
-  url: string;
-  description: string;
-}
-
-/** A database of the bench's own: on DATABASE_URL's server, or on a throwaway embedded cluster. */
-async function prepareDatabase(): Promise<BenchDatabase> {
-  let adminUrl = process.env.DATABASE_URL;
-  let where: string;
-  if (adminUrl) {
-    where = 'DATABASE_URL';
-  } else {
-    const parent = await mkdtemp(join(tmpdir(), 'graphql-auth-bench-'));
-    // The postgres user must reach the data directory when the bench runs as root.
-    await chmod(parent, 0o755);
-    cleanups.push(() => rm(parent, { recursive: true, force: true }));
-    const cluster: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir: join(parent, 'data'), port: await freePort(), persistent: false });
-    cleanups.push(() => cluster.stop());
-    adminUrl = cluster.url('postgres');
-    where = 'embedded, throwaway';
-  }
-  const name = `bench_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  const version = (await admin.query<{ server_version: string }>('show server_version')).rows[0]?.server_version ?? '?';
-  await admin.query(`create database "${name}"`);
-  await admin.end();
-  cleanups.push(async () => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    await client.query(`drop database if exists "${name}" with (force)`);
-    await client.end();
-  });
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), description: `PostgreSQL ${version} (${where})` };
-}
-
-/**
- * Attempt limits (DESIGN §5) would turn a load test into 429s, so every `*_LIMIT_*` variable the
- * server's configuration declares as a rate limit gets a generous value (the counting still runs),
- * unless the bench's own environment sets it.
- */
-async function generousLimits(): Promise<Record<string, string>> {
-  const source = await readFile(join(SERVER_DIR, 'src/config.ts'), 'utf8');
-  const limits: Record<string, string> = {};
-  for (const [, name] of source.matchAll(/\b([A-Z][A-Z0-9]*_LIMIT(?:_[A-Z0-9]+)*)\s*:\s*rateLimit\(/g)) {
-    limits[name!] = process.env[name!] ?? '1000000000/1m';
-  }
-  return limits;
-}
-
-async function run(command: string[], env: Record<string, string>): Promise<void> {
-  const child = spawn(process.execPath, command, { cwd: SERVER_DIR, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`node ${command.join(' ')} exited with ${code}:\n${output}`);
-}
-
-// ---------------------------------------------------------------------------------------------
-// GraphQL over HTTP
-
-const HEADERS = {
-  'content-type': 'application/json',
-  accept: 'application/graphql-response+json, application/json',
-  'x-graphql-yoga-csrf': '1',
-};
-
-const BASELINE = '{ __typename }';
-const ME = 'query Me { me { id email name avatarUrl createdAt } }';
-const SIGNUP = 'mutation Signup($input: SignupInput!) { signup(input: $input, transport: BEARER) { accessToken refreshToken } }';
-const LOGIN = 'mutation Login($input: LoginInput!) { login(input: $input, transport: BEARER) { accessToken refreshToken } }';
-const REFRESH = 'mutation Refresh($refreshToken: String) { refresh(refreshToken: $refreshToken) { accessToken refreshToken } }';
-
-interface GraphQLBody {
-  data?: Record<string, { accessToken?: string | null; refreshToken?: string | null } | null> | null;
-  errors?: { message: string; extensions?: { code?: string; reason?: string } }[];
-}
-
-const body = (query: string, variables?: Record<string, unknown>) => JSON.stringify(variables ? { query, variables } : { query });
-
-async function call(base: string, query: string, variables?: Record<string, unknown>, token?: string) {
-  const response = await fetch(`${base}/graphql`, {
-    method: 'POST',
-    headers: { ...HEADERS, ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body(query, variables),
-  });
-  return { status: response.status, body: (await response.json()) as GraphQLBody };
-}
-
-function describeFailure(status: number, parsed: GraphQLBody | string): string {
-  if (typeof parsed === 'string') return `HTTP ${status}: ${parsed.slice(0, 200)}`;
-  const error = parsed.errors?.[0];
-  return `HTTP ${status}: ${error ? `${error.message} ${JSON.stringify(error.extensions ?? {})}` : 'no data'}`;
-}
-
-async function tokensFrom(field: string, pending: Promise<{ status: number; body: GraphQLBody }>) {
-  const { status, body: parsed } = await pending;
-  const payload = parsed.data?.[field];
-  if (status !== 200 || !payload?.accessToken || !payload.refreshToken) throw new Error(`${field} failed: ${describeFailure(status, parsed)}`);
-  return { accessToken: payload.accessToken, refreshToken: payload.refreshToken };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Load
-
-interface LoadResult {
-  label: string;
-  connections: number;
-  durationS: number;
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  requests: number;
-  errors: number;
-  firstError?: string;
-}
-
-interface LoadSpec {
-  label: string;
-  connections: number;
-  durationS: number;
-  /** A fixed request body, or one built per request. */
-  body: string | (() => string);
-  headers?: Record<string, string>;
-  /** Reads the response; returns false (or a message) when it is not what the scenario expects. */
-  check: (status: number, parsed: GraphQLBody) => true | string;
-}
-
-async function load(base: string, spec: LoadSpec): Promise<LoadResult> {
-  let failures = 0;
-  let firstError: string | undefined;
-  const dynamic = typeof spec.body === 'function' ? spec.body : undefined;
-  const request: autocannon.Request = {
-    method: 'POST',
-    path: '/graphql',
-    headers: { ...HEADERS, ...spec.headers },
-    body: typeof spec.body === 'string' ? spec.body : undefined,
-    ...(dynamic ? { setupRequest: (req: autocannon.Request) => ({ ...req, body: dynamic() }) } : {}),
-    onResponse: (status: number, text: string) => {
-      let verdict: true | string;
-      try {
-        verdict = spec.check(status, JSON.parse(text) as GraphQLBody);
-      } catch {
-        verdict = describeFailure(status, text);
-      }
-      if (verdict !== true) {
-        failures += 1;
-        firstError ??= verdict;
-      }
-    },
-  };
-  const result = await autocannon({
-    url: base,
-    connections: spec.connections,
-    duration: spec.durationS,
-    timeout: 20,
-    requests: [request],
-  });
-  const transportErrors = result.errors + result.non2xx;
-  return {
-    label: spec.label,
-    connections: spec.connections,
-    durationS: spec.durationS,
-    requestsPerSecond: result.requests.average,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    requests: result.requests.total,
-    errors: Math.max(failures, transportErrors),
-    firstError: firstError ?? (transportErrors > 0 ? `${result.errors} connection errors (${result.timeouts} time-outs), ${result.non2xx} non-2xx` : undefined),
-  };
-}
-
-const dataOk =
-  (field: string) =>
-  (status: number, parsed: GraphQLBody): true | string =>
-    status === 200 && !parsed.errors && parsed.data?.[field] ? true : describeFailure(status, parsed);
 
 // ---------------------------------------------------------------------------------------------
 // The run
@@ -274,23 +92,10 @@ async function machine(database: BenchDatabase): Promise<string> {
 }
 
 const started = performance.now();
-const database = await prepareDatabase();
+const database = await prepareDatabase((cleanUp) => cleanups.push(cleanUp));
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const serverEnv: Record<string, string> = {
-  NODE_ENV: 'production',
-  HOST: '127.0.0.1',
-  PORT: String(port),
-  PUBLIC_ORIGIN: `http://localhost:${port}`,
-  DATABASE_URL: database.url,
-  BCRYPT_COST: String(options.bcryptCost),
-  // The flood scenario tells its two clients apart by X-Forwarded-For, as behind a proxy.
-  TRUST_PROXY: '1',
-  KEY_ENCRYPTION_SECRET: randomBytes(32).toString('base64url'),
-  LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-  ...(await generousLimits()),
-  ...options.serverEnv,
-};
+const serverEnv = await serverEnvironment({ port, databaseUrl: database.url, bcryptCost: options.bcryptCost, extra: options.serverEnv });
 
 console.log(await machine(database));
 console.log(
@@ -313,7 +118,7 @@ let server: ServerProcess | undefined;
 
 try {
   // Migrate once, so every timed start finds the schema in place (as a restart would).
-  await run(['src/migrate.ts'], serverEnv);
+  await migrate(serverEnv);
 
   figures.startupMs = [];
   for (let i = 0; i < options.starts; i++) {
@@ -338,9 +143,9 @@ try {
   figures.bcryptHashS = await bcryptHashSeconds(options.bcryptCost);
 
   const account = { email: `bench-${crypto.randomUUID().slice(0, 8)}@example.com`, password: 'bench password 12345', name: 'Bench' };
-  const signedUp = await tokensFrom('signup', call(base, SIGNUP, { input: account }));
-  const login = () => tokensFrom('login', call(base, LOGIN, { input: { email: account.email, password: account.password } }));
-  const loginBody = body(LOGIN, { input: { email: account.email, password: account.password } });
+  const signedUp = await signUp(base, account);
+  const login = () => logIn(base, account);
+  const loginAsAccount = loginBody(account);
   // Sessions for the refresh scenario: every BEARER login the run makes adds one.
   const refreshTokens: string[] = [];
   const harvestLogin = (status: number, parsed: GraphQLBody): true | string => {
@@ -360,39 +165,39 @@ try {
     return outcome;
   };
   const scenario = async (spec: LoadSpec, { warmup = true } = {}) => {
-    if (warmup && options.warmupS > 0) await load(base, { ...spec, durationS: options.warmupS });
-    const result = await measured(() => load(base, spec));
+    if (warmup && options.warmupS > 0) await runLoad(base, { ...spec, durationS: options.warmupS });
+    const result = await measured(() => runLoad(base, spec));
     results.push(result);
     return result;
   };
 
   if (options.only.has('baseline')) {
-    await scenario({ label: 'bare yoga { __typename }', connections: options.connections, durationS: options.durationS, body: body(BASELINE), check: dataOk('__typename') });
+    await scenario({ label: 'bare yoga { __typename }', connections: options.connections, durationS: options.durationS, body: requestBody(BASELINE), check: dataOk('__typename') });
   }
   if (options.only.has('me')) {
     await scenario({
       label: 'me (valid bearer token)',
       connections: options.connections,
       durationS: options.durationS,
-      body: body(ME),
+      body: requestBody(ME),
       headers: { authorization: `Bearer ${signedUp.accessToken}` },
       check: dataOk('me'),
     });
   }
   if (options.only.has('login')) {
     await scenario(
-      { label: `login (bcrypt cost ${options.bcryptCost})`, connections: options.loginConnections, durationS: options.durationS, body: loginBody, check: harvestLogin },
+      { label: `login (bcrypt cost ${options.bcryptCost})`, connections: options.loginConnections, durationS: options.durationS, body: loginAsAccount, check: harvestLogin },
       { warmup: false },
     );
   }
   if (options.only.has('mixed')) {
     const [, me] = await measured(() => Promise.all([
-      load(base, { label: 'logins (background load)', connections: options.loginConnections, durationS: options.durationS, body: loginBody, check: harvestLogin }),
-      load(base, {
+      runLoad(base, { label: 'logins (background load)', connections: options.loginConnections, durationS: options.durationS, body: loginAsAccount, check: harvestLogin }),
+      runLoad(base, {
         label: `me while ${options.loginConnections} login connections saturate the CPU`,
         connections: options.mixedConnections,
         durationS: options.durationS,
-        body: body(ME),
+        body: requestBody(ME),
         headers: { authorization: `Bearer ${signedUp.accessToken}` },
         check: dataOk('me'),
       }),
@@ -403,26 +208,26 @@ try {
     // One address floods wrong passwords (limits raised, so every attempt costs a hash) while a real
     // user from another address logs in over and over: the fair hashing queue should keep them apart.
     const victim = { email: `victim-${crypto.randomUUID().slice(0, 8)}@example.com`, password: 'victim password 12345', name: 'Victim' };
-    await tokensFrom('signup', call(base, SIGNUP, { input: victim }));
+    await signUp(base, victim);
     const refusedOrWrong = (status: number, parsed: GraphQLBody): true | string => {
       const code = parsed.errors?.[0]?.extensions?.code;
       return code === 'INVALID_CREDENTIALS' || code === 'RATE_LIMITED' ? true : describeFailure(status, parsed);
     };
     const [, victimLogins] = await measured(() =>
       Promise.all([
-        load(base, {
+        runLoad(base, {
           label: 'wrong passwords from one address (background)',
           connections: options.connections,
           durationS: options.durationS,
-          body: body(LOGIN, { input: { email: account.email, password: 'not the password' } }),
+          body: requestBody(LOGIN, { input: { email: account.email, password: 'not the password' } }),
           headers: { 'x-forwarded-for': '203.0.113.66' },
           check: refusedOrWrong,
         }),
-        load(base, {
+        runLoad(base, {
           label: 'victim login while one address floods',
           connections: 1,
           durationS: options.durationS,
-          body: body(LOGIN, { input: { email: victim.email, password: victim.password } }),
+          body: requestBody(LOGIN, { input: { email: victim.email, password: victim.password } }),
           headers: { 'x-forwarded-for': '198.51.100.7' },
           check: dataOk('login'),
         }),
@@ -448,7 +253,7 @@ try {
       body: () => {
         const token = refreshTokens.shift();
         if (token === undefined) starved += 1;
-        return body(REFRESH, { refreshToken: token ?? 'pool.exhausted' });
+        return requestBody(REFRESH, { refreshToken: token ?? 'pool.exhausted' });
       },
       check: (status, parsed) => {
         const successor = parsed.data?.refresh?.refreshToken;
