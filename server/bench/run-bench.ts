@@ -22,302 +22,197 @@
  * DATABASE_URL set: a database of its own is created there and dropped afterwards; unset: a
  * throwaway embedded PostgreSQL in a temporary directory. BCRYPT_COST (default 12) goes to the server.
  */
-import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import autocannon from 'autocannon';
 import bcrypt from 'bcrypt';
-import pg from 'pg';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/database/embedded-postgres.ts';
-import { formatSummary, readProfile, summariseProfile, type ProfileSummary } from './cpu-profile.ts';
-import { benchExitStatus, verdictLine, type Target } from './verdict.ts';
-import { freePort, residentMiB, SERVER_DIR, sleep, spawnServer, stopServer, waitUntilReady, type ServerProcess } from './server-process.ts';
+import { readProfile, summariseProfile } from './cpu-profile.ts';
+import { signUp, type Account } from './graphql-client.ts';
+import type { LoadResult } from './load.ts';
+import { readCommandLine, type BenchOptions } from './options.ts';
+import { describeMachine, describeRun, finishedLine, median, printReport, type BenchFigures } from './report.ts';
+import {
+  MeasuredSpan,
+  runBaseline,
+  runFlood,
+  runLogin,
+  runMe,
+  runMixed,
+  runParallelRefreshes,
+  runRefresh,
+  type RefreshTokenPool,
+  type ScenarioContext,
+} from './scenarios.ts';
+import { freePort, residentMiB, sleep, spawnServer, stopServer, waitUntilReady, type ServerProcess } from './server-process.ts';
+import { migrate, prepareDatabase, serverEnvironment, type CleanUp } from './setup.ts';
+import { benchExitStatus } from './verdict.ts';
 
-type Scenario = 'baseline' | 'me' | 'login' | 'mixed' | 'flood' | 'refresh';
-const SCENARIOS: Scenario[] = ['baseline', 'me', 'login', 'mixed', 'flood', 'refresh'];
+/** The clean-up steps of a run, undone last first; a failing step is reported and the rest still run. */
+class CleanUps {
+  readonly #steps: CleanUp[] = [];
 
-// ---------------------------------------------------------------------------------------------
-// Options
-
-function option(flag: string, env: string): string | undefined {
-  for (const arg of process.argv.slice(2)) {
-    if (arg === `--${flag}`) return 'true';
-    if (arg.startsWith(`--${flag}=`)) return arg.slice(flag.length + 3);
+  add(step: CleanUp): void {
+    this.#steps.push(step);
   }
-  const value = process.env[env];
-  return value === undefined || value === '' ? undefined : value;
-}
 
-function numberOption(flag: string, env: string, fallback: number, { integer = true, min = 1 }: { integer?: boolean; min?: number } = {}): number {
-  const text = option(flag, env);
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
-    throw new Error(`--${flag} / ${env}: expected ${integer ? 'an integer' : 'a number'} >= ${min}, got "${text}"`);
+  async runAll(): Promise<void> {
+    while (this.#steps.length > 0) await this.#steps.pop()!().catch((error: unknown) => console.error(`clean-up: ${String(error)}`));
   }
-  return value;
-}
-
-const known = new Set(['duration', 'bcrypt-cost', 'connections', 'login-connections', 'mixed-connections', 'warmup', 'starts', 'only', 'cpu-prof', 'json', 'server-env', 'node-flags', 'server-log', 'report-only', 'help']);
-for (const arg of process.argv.slice(2)) {
-  const name = /^--([a-z-]+)/.exec(arg)?.[1];
-  if (!name || !known.has(name)) {
-    console.error(`Unknown argument "${arg}". Options: ${[...known].map((flag) => `--${flag}`).join(' ')}`);
-    process.exit(2);
-  }
-}
-if (option('help', 'BENCH_HELP') === 'true') {
-  const source = await readFile(new URL(import.meta.url), 'utf8');
-  console.log(/\/\*\*([\s\S]*?)\*\//.exec(source)?.[1]?.replace(/^ \* ?/gm, '').trim());
-  process.exit(0);
-}
-
-const cpuProfOption = option('cpu-prof', 'BENCH_CPU_PROF');
-const cpuProfile = cpuProfOption !== undefined && cpuProfOption !== 'false' && cpuProfOption !== '0';
-const onlyText = option('only', 'BENCH_ONLY');
-const only = new Set<Scenario>(
-  onlyText
-    ? onlyText.split(',').map((name) => {
-        const scenario = name.trim() as Scenario;
-        if (!SCENARIOS.includes(scenario)) throw new Error(`--only: unknown scenario "${name}" (${SCENARIOS.join(', ')})`);
-        return scenario;
-      })
-    : cpuProfile
-      ? ['me']
-      : SCENARIOS,
-);
-
-const options = {
-  durationS: numberOption('duration', 'BENCH_DURATION', 10),
-  connections: numberOption('connections', 'BENCH_CONNECTIONS', 50),
-  loginConnections: numberOption('login-connections', 'BENCH_LOGIN_CONNECTIONS', 8),
-  mixedConnections: numberOption('mixed-connections', 'BENCH_MIXED_CONNECTIONS', 10),
-  warmupS: numberOption('warmup', 'BENCH_WARMUP', 2, { min: 0 }),
-  starts: numberOption('starts', 'BENCH_STARTS', 3),
-  bcryptCost: numberOption('bcrypt-cost', 'BCRYPT_COST', 12),
-  only,
-  cpuProfileDir: cpuProfile ? (cpuProfOption === 'true' || cpuProfOption === '1' ? undefined : cpuProfOption) : null,
-  json: option('json', 'BENCH_JSON'),
-  serverEnv: Object.fromEntries(
-    (option('server-env', 'BENCH_SERVER_ENV') ?? '')
-      .split(',')
-      .filter(Boolean)
-      .map((pair) => {
-        const separator = pair.indexOf('=');
-        if (separator < 1) throw new Error(`--server-env: expected NAME=value pairs separated by commas, got "${pair}"`);
-        return [pair.slice(0, separator).trim(), pair.slice(separator + 1)];
-      }),
-  ) as Record<string, string>,
-  nodeFlags: (option('node-flags', 'BENCH_NODE_FLAGS') ?? '').split(/\s+/).filter(Boolean),
-  serverLog: option('server-log', 'BENCH_SERVER_LOG'),
-  reportOnly: ['true', '1'].includes(option('report-only', 'BENCH_REPORT_ONLY') ?? 'false'),
-};
-
-// ---------------------------------------------------------------------------------------------
-// What lies around the measurement: the database, the server process, clean-up
-
-const cleanups: (() => Promise<void>)[] = [];
-async function cleanUp() {
-  while (cleanups.length > 0) await cleanups.pop()!().catch((error) => console.error(`clean-up: ${String(error)}`));
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    console.error(`\n${signal}: stopping`);
-    void cleanUp().then(() => process.exit(130));
-  });
-}
-
-interface BenchDatabase {
-  url: string;
-  description: string;
-}
-
-/** A database of the bench's own: on DATABASE_URL's server, or on a throwaway embedded cluster. */
-async function prepareDatabase(): Promise<BenchDatabase> {
-  let adminUrl = process.env.DATABASE_URL;
-  let where: string;
-  if (adminUrl) {
-    where = 'DATABASE_URL';
-  } else {
-    const parent = await mkdtemp(join(tmpdir(), 'graphql-auth-bench-'));
-    // The postgres user must reach the data directory when the bench runs as root.
-    await chmod(parent, 0o755);
-    cleanups.push(() => rm(parent, { recursive: true, force: true }));
-    const cluster: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir: join(parent, 'data'), port: await freePort(), persistent: false });
-    cleanups.push(() => cluster.stop());
-    adminUrl = cluster.url('postgres');
-    where = 'embedded, throwaway';
-  }
-  const name = `bench_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  const version = (await admin.query<{ server_version: string }>('show server_version')).rows[0]?.server_version ?? '?';
-  await admin.query(`create database "${name}"`);
-  await admin.end();
-  cleanups.push(async () => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    await client.query(`drop database if exists "${name}" with (force)`);
-    await client.end();
-  });
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), description: `PostgreSQL ${version} (${where})` };
 }
 
 /**
- * Attempt limits (DESIGN §5) would turn a load test into 429s, so every `*_LIMIT_*` variable the
- * server's configuration declares as a rate limit gets a generous value (the counting still runs),
- * unless the bench's own environment sets it.
+ * The bench: reads the options, prepares the database, measures, reports.
+ *
+ * @returns the exit status: 2 for an unknown argument, 1 when the run failed, a scenario broke or
+ *   (without `--report-only`) a target was missed, else 0.
+ * @throws Error for an invalid option value, or when the database cannot be prepared (Node prints
+ *   it and exits 1).
  */
-async function generousLimits(): Promise<Record<string, string>> {
-  const source = await readFile(join(SERVER_DIR, 'src/config.ts'), 'utf8');
-  const limits: Record<string, string> = {};
-  for (const [, name] of source.matchAll(/\b([A-Z][A-Z0-9]*_LIMIT(?:_[A-Z0-9]+)*)\s*:\s*rateLimit\(/g)) {
-    limits[name!] = process.env[name!] ?? '1000000000/1m';
+async function main(): Promise<number> {
+  const commandLine = readCommandLine(process.argv.slice(2), process.env);
+  if (commandLine.kind === 'unknown-argument') {
+    console.error(commandLine.message);
+    return 2;
   }
-  return limits;
+  if (commandLine.kind === 'help') {
+    console.log(await helpText());
+    return 0;
+  }
+  const { options } = commandLine;
+
+  const cleanUps = new CleanUps();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: stopping`);
+      void cleanUps.runAll().then(() => process.exit(130));
+    });
+  }
+
+  const started = performance.now();
+  const database = await prepareDatabase((step) => cleanUps.add(step));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const serverEnv = await serverEnvironment({ port, databaseUrl: database.url, bcryptCost: options.bcryptCost, extra: options.serverEnv });
+  console.log(await describeMachine(database.description));
+  console.log(describeRun(options, serverEnv));
+
+  const results: LoadResult[] = [];
+  const figures: BenchFigures = { cores: availableParallelism() };
+  let measuredCleanly = false;
+  try {
+    measuredCleanly = await measure({ options, base, serverEnv, cleanUps, results, figures });
+  } finally {
+    await cleanUps.runAll();
+  }
+
+  // A failed run still reports what it measured before the failure.
+  const { targets, brokenScenarios } = printReport(results, figures, options);
+  const exitCode = Math.max(measuredCleanly ? 0 : 1, benchExitStatus({ targets, brokenScenarios, reportOnly: options.reportOnly }));
+  if (options.json) {
+    await writeFile(options.json, `${JSON.stringify({ options: { ...options, only: [...options.only] }, results, figures, targets }, null, 2)}\n`);
+  }
+  console.log(finishedLine(performance.now() - started));
+  return exitCode;
 }
 
-async function run(command: string[], env: Record<string, string>): Promise<void> {
-  const child = spawn(process.execPath, command, { cwd: SERVER_DIR, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`node ${command.join(' ')} exited with ${code}:\n${output}`);
+/** `--help` prints this file's top comment, so the options are documented in one place. */
+async function helpText(): Promise<string | undefined> {
+  const source = await readFile(new URL(import.meta.url), 'utf8');
+  return /\/\*\*([\s\S]*?)\*\//.exec(source)?.[1]?.replace(/^ \* ?/gm, '').trim();
 }
 
-// ---------------------------------------------------------------------------------------------
-// GraphQL over HTTP
+/**
+ * Times the start-ups, starts the measured server, runs the chosen scenarios and records into
+ * `results` and `figures` as it goes, so that a failure still leaves what was measured.
+ *
+ * @returns false when something failed (the error, and the server's output if it still runs, are printed).
+ */
+async function measure({
+  options,
+  base,
+  serverEnv,
+  cleanUps,
+  results,
+  figures,
+}: {
+  options: BenchOptions;
+  base: string;
+  serverEnv: Record<string, string>;
+  cleanUps: CleanUps;
+  results: LoadResult[];
+  figures: BenchFigures;
+}): Promise<boolean> {
+  let server: ServerProcess | undefined;
+  try {
+    await migrate(serverEnv);
 
-const HEADERS = {
-  'content-type': 'application/json',
-  accept: 'application/graphql-response+json, application/json',
-  'x-graphql-yoga-csrf': '1',
-};
+    figures.startupMs = [];
+    for (let i = 0; i < options.starts; i++) {
+      const spawnedAt = performance.now();
+      const candidate = spawnServer(serverEnv);
+      cleanUps.add(async () => void (candidate.hasExited() || candidate.child.kill('SIGKILL')));
+      figures.startupMs.push(await waitUntilReady(candidate, base, spawnedAt));
+      await stopServer(candidate);
+    }
 
-const BASELINE = '{ __typename }';
-const ME = 'query Me { me { id email name avatarUrl createdAt } }';
-const SIGNUP = 'mutation Signup($input: SignupInput!) { signup(input: $input, transport: BEARER) { accessToken refreshToken } }';
-const LOGIN = 'mutation Login($input: LoginInput!) { login(input: $input, transport: BEARER) { accessToken refreshToken } }';
-const REFRESH = 'mutation Refresh($refreshToken: String) { refresh(refreshToken: $refreshToken) { accessToken refreshToken } }';
+    const profile = await profileDestination(options);
+    const nodeFlags = [...options.nodeFlags, ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile.dir}`, `--cpu-prof-name=${profile.name}`] : [])];
+    server = spawnServer(serverEnv, nodeFlags, options.serverLog);
+    const running = server;
+    cleanUps.add(async () => void (running.hasExited() || running.child.kill('SIGKILL')));
+    await waitUntilReady(server, base, performance.now());
+    await sleep(1000);
+    figures.idleRssAfterStartMiB = await residentMiB(server.pid);
 
-interface GraphQLBody {
-  data?: Record<string, { accessToken?: string | null; refreshToken?: string | null } | null> | null;
-  errors?: { message: string; extensions?: { code?: string; reason?: string } }[];
+    figures.bcryptHashS = await bcryptHashSeconds(options.bcryptCost);
+
+    const account: Account = { email: `bench-${crypto.randomUUID().slice(0, 8)}@example.com`, password: 'bench password 12345', name: 'Bench' };
+    const { accessToken } = await signUp(base, account);
+    const span = new MeasuredSpan();
+    const context: ScenarioContext = { base, settings: options, span };
+    // Every BEARER login of the run adds a session for the refresh scenario.
+    const refreshTokens: RefreshTokenPool = [];
+
+    if (options.only.has('baseline')) results.push(await runBaseline(context));
+    if (options.only.has('me')) results.push(await runMe(context, accessToken));
+    if (options.only.has('login')) results.push(await runLogin(context, account, refreshTokens));
+    if (options.only.has('mixed')) results.push(await runMixed(context, account, accessToken, refreshTokens));
+    if (options.only.has('flood')) results.push(await runFlood(context, account));
+    if (options.only.has('refresh')) {
+      const { result, starved } = await runRefresh(context, account, refreshTokens);
+      results.push(result);
+      if (starved > 0) console.warn(`warning: the refresh token pool ran dry ${starved} times`);
+      figures.parallelRefresh = await runParallelRefreshes(base, account);
+    }
+
+    await sleep(2000);
+    figures.idleRssAfterLoadMiB = await residentMiB(server.pid);
+    const exit = await stopServer(server);
+    if (exit.code !== 0) throw new Error(`the server exited with ${JSON.stringify(exit)} on SIGTERM:\n${server.output()}`);
+
+    if (profile) {
+      const file = join(profile.dir, profile.name);
+      figures.profile = { file, summary: summariseProfile(await readProfile(file), span.window) };
+    }
+    return true;
+  } catch (error) {
+    console.error(`\nThe bench failed: ${error instanceof Error ? error.message : String(error)}`);
+    if (server && !server.hasExited()) console.error(`server output:\n${server.output()}`);
+    return false;
+  }
 }
 
-const body = (query: string, variables?: Record<string, unknown>) => JSON.stringify(variables ? { query, variables } : { query });
-
-async function call(base: string, query: string, variables?: Record<string, unknown>, token?: string) {
-  const response = await fetch(`${base}/graphql`, {
-    method: 'POST',
-    headers: { ...HEADERS, ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body(query, variables),
-  });
-  return { status: response.status, body: (await response.json()) as GraphQLBody };
+/** Where the measured server's CPU profile goes, when one is asked for; the directory exists afterwards. */
+async function profileDestination(options: BenchOptions): Promise<{ dir: string; name: string } | undefined> {
+  if (options.cpuProfileDir === null) return undefined;
+  const dir = options.cpuProfileDir ?? (await mkdtemp(join(tmpdir(), 'graphql-auth-profile-')));
+  // `--cpu-prof=` names no directory: no profile.
+  if (!dir) return undefined;
+  await mkdir(dir, { recursive: true });
+  return { dir, name: `server-${[...options.only].join('-')}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile` };
 }
 
-function describeFailure(status: number, parsed: GraphQLBody | string): string {
-  if (typeof parsed === 'string') return `HTTP ${status}: ${parsed.slice(0, 200)}`;
-  const error = parsed.errors?.[0];
-  return `HTTP ${status}: ${error ? `${error.message} ${JSON.stringify(error.extensions ?? {})}` : 'no data'}`;
-}
-
-async function tokensFrom(field: string, pending: Promise<{ status: number; body: GraphQLBody }>) {
-  const { status, body: parsed } = await pending;
-  const payload = parsed.data?.[field];
-  if (status !== 200 || !payload?.accessToken || !payload.refreshToken) throw new Error(`${field} failed: ${describeFailure(status, parsed)}`);
-  return { accessToken: payload.accessToken, refreshToken: payload.refreshToken };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Load
-
-interface LoadResult {
-  label: string;
-  connections: number;
-  durationS: number;
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  requests: number;
-  errors: number;
-  firstError?: string;
-}
-
-interface LoadSpec {
-  label: string;
-  connections: number;
-  durationS: number;
-  /** A fixed request body, or one built per request. */
-  body: string | (() => string);
-  headers?: Record<string, string>;
-  /** Reads the response; returns false (or a message) when it is not what the scenario expects. */
-  check: (status: number, parsed: GraphQLBody) => true | string;
-}
-
-async function load(base: string, spec: LoadSpec): Promise<LoadResult> {
-  let failures = 0;
-  let firstError: string | undefined;
-  const dynamic = typeof spec.body === 'function' ? spec.body : undefined;
-  const request: autocannon.Request = {
-    method: 'POST',
-    path: '/graphql',
-    headers: { ...HEADERS, ...spec.headers },
-    body: typeof spec.body === 'string' ? spec.body : undefined,
-    ...(dynamic ? { setupRequest: (req: autocannon.Request) => ({ ...req, body: dynamic() }) } : {}),
-    onResponse: (status: number, text: string) => {
-      let verdict: true | string;
-      try {
-        verdict = spec.check(status, JSON.parse(text) as GraphQLBody);
-      } catch {
-        verdict = describeFailure(status, text);
-      }
-      if (verdict !== true) {
-        failures += 1;
-        firstError ??= verdict;
-      }
-    },
-  };
-  const result = await autocannon({
-    url: base,
-    connections: spec.connections,
-    duration: spec.durationS,
-    timeout: 20,
-    requests: [request],
-  });
-  const transportErrors = result.errors + result.non2xx;
-  return {
-    label: spec.label,
-    connections: spec.connections,
-    durationS: spec.durationS,
-    requestsPerSecond: result.requests.average,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    requests: result.requests.total,
-    errors: Math.max(failures, transportErrors),
-    firstError: firstError ?? (transportErrors > 0 ? `${result.errors} connection errors (${result.timeouts} time-outs), ${result.non2xx} non-2xx` : undefined),
-  };
-}
-
-const dataOk =
-  (field: string) =>
-  (status: number, parsed: GraphQLBody): true | string =>
-    status === 200 && !parsed.errors && parsed.data?.[field] ? true : describeFailure(status, parsed);
-
-// ---------------------------------------------------------------------------------------------
-// The run
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
+/** One bcrypt hash at `cost` in this process, median of three: the login target's yardstick. */
 async function bcryptHashSeconds(cost: number): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < 3; i++) {
@@ -328,362 +223,4 @@ async function bcryptHashSeconds(cost: number): Promise<number> {
   return median(times);
 }
 
-const loadAverage = () => loadavg().map((value) => value.toFixed(2)).join(' ');
-
-async function machine(database: BenchDatabase): Promise<string> {
-  const cpuinfo = await readFile('/proc/cpuinfo', 'utf8').catch(() => '');
-  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? cpus()[0]?.model ?? 'unknown CPU';
-  return [
-    `machine: ${availableParallelism()} cores (nproc), ${model}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory`,
-    `node ${process.version} (server and load generator on the same machine), ${database.description}`,
-    `load average before the run: ${loadAverage()} (other work on the machine skews every figure)`,
-  ].join('\n');
-}
-
-const started = performance.now();
-const database = await prepareDatabase();
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const serverEnv: Record<string, string> = {
-  NODE_ENV: 'production',
-  HOST: '127.0.0.1',
-  PORT: String(port),
-  PUBLIC_ORIGIN: `http://localhost:${port}`,
-  DATABASE_URL: database.url,
-  BCRYPT_COST: String(options.bcryptCost),
-  // The flood scenario tells its two clients apart by X-Forwarded-For, as behind a proxy.
-  TRUST_PROXY: '1',
-  KEY_ENCRYPTION_SECRET: randomBytes(32).toString('base64url'),
-  LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-  ...(await generousLimits()),
-  ...options.serverEnv,
-};
-
-console.log(await machine(database));
-console.log(
-  `scenarios: ${[...options.only].join(', ')}; ${options.durationS} s each after ${options.warmupS} s warm-up; ` +
-    `bcrypt cost ${options.bcryptCost}; limits raised: ${Object.keys(serverEnv).filter((name) => name.includes('_LIMIT')).join(', ') || 'none declared'}`,
-);
-
-let exitCode = 0;
-const results: LoadResult[] = [];
-const figures: {
-  startupMs?: number[];
-  idleRssAfterStartMiB?: number;
-  idleRssAfterLoadMiB?: number;
-  bcryptHashS?: number;
-  cores: number;
-  parallelRefresh?: { requests: number; errors: number; distinctSuccessors: number; firstError?: string };
-  profile?: { file: string; summary: ProfileSummary };
-} = { cores: availableParallelism() };
-let server: ServerProcess | undefined;
-
-try {
-  // Migrate once, so every timed start finds the schema in place (as a restart would).
-  await run(['src/migrate.ts'], serverEnv);
-
-  figures.startupMs = [];
-  for (let i = 0; i < options.starts; i++) {
-    const spawnedAt = performance.now();
-    const candidate = spawnServer(serverEnv);
-    cleanups.push(async () => void (candidate.hasExited() || candidate.child.kill('SIGKILL')));
-    figures.startupMs.push(await waitUntilReady(candidate, base, spawnedAt));
-    await stopServer(candidate);
-  }
-
-  const profileDir = options.cpuProfileDir === null ? undefined : (options.cpuProfileDir ?? (await mkdtemp(join(tmpdir(), 'graphql-auth-profile-'))));
-  if (profileDir) await mkdir(profileDir, { recursive: true });
-  const profileName = `server-${[...options.only].join('-')}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`;
-  const nodeFlags = [...options.nodeFlags, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${profileName}`] : [])];
-  server = spawnServer(serverEnv, nodeFlags, options.serverLog);
-  const running = server;
-  cleanups.push(async () => void (running.hasExited() || running.child.kill('SIGKILL')));
-  await waitUntilReady(server, base, performance.now());
-  await sleep(1000);
-  figures.idleRssAfterStartMiB = await residentMiB(server.pid);
-
-  figures.bcryptHashS = await bcryptHashSeconds(options.bcryptCost);
-
-  const account = { email: `bench-${crypto.randomUUID().slice(0, 8)}@example.com`, password: 'bench password 12345', name: 'Bench' };
-  const signedUp = await tokensFrom('signup', call(base, SIGNUP, { input: account }));
-  const login = () => tokensFrom('login', call(base, LOGIN, { input: { email: account.email, password: account.password } }));
-  const loginBody = body(LOGIN, { input: { email: account.email, password: account.password } });
-  // Sessions for the refresh scenario: every BEARER login the run makes adds one.
-  const refreshTokens: string[] = [];
-  const harvestLogin = (status: number, parsed: GraphQLBody): true | string => {
-    const verdict = dataOk('login')(status, parsed);
-    const token = parsed.data?.login?.refreshToken;
-    if (verdict === true && token) refreshTokens.push(token);
-    return verdict;
-  };
-
-  // The profile summary covers the measured runs only: from the first one's start to the last one's end.
-  let profileWindow: { fromUs: number; toUs: number } | undefined;
-  const nowUs = () => Number(process.hrtime.bigint() / 1000n);
-  const measured = async <T>(run: () => Promise<T>): Promise<T> => {
-    const fromUs = nowUs();
-    const outcome = await run();
-    profileWindow = { fromUs: profileWindow?.fromUs ?? fromUs, toUs: nowUs() };
-    return outcome;
-  };
-  const scenario = async (spec: LoadSpec, { warmup = true } = {}) => {
-    if (warmup && options.warmupS > 0) await load(base, { ...spec, durationS: options.warmupS });
-    const result = await measured(() => load(base, spec));
-    results.push(result);
-    return result;
-  };
-
-  if (options.only.has('baseline')) {
-    await scenario({ label: 'bare yoga { __typename }', connections: options.connections, durationS: options.durationS, body: body(BASELINE), check: dataOk('__typename') });
-  }
-  if (options.only.has('me')) {
-    await scenario({
-      label: 'me (valid bearer token)',
-      connections: options.connections,
-      durationS: options.durationS,
-      body: body(ME),
-      headers: { authorization: `Bearer ${signedUp.accessToken}` },
-      check: dataOk('me'),
-    });
-  }
-  if (options.only.has('login')) {
-    await scenario(
-      { label: `login (bcrypt cost ${options.bcryptCost})`, connections: options.loginConnections, durationS: options.durationS, body: loginBody, check: harvestLogin },
-      { warmup: false },
-    );
-  }
-  if (options.only.has('mixed')) {
-    const [, me] = await measured(() => Promise.all([
-      load(base, { label: 'logins (background load)', connections: options.loginConnections, durationS: options.durationS, body: loginBody, check: harvestLogin }),
-      load(base, {
-        label: `me while ${options.loginConnections} login connections saturate the CPU`,
-        connections: options.mixedConnections,
-        durationS: options.durationS,
-        body: body(ME),
-        headers: { authorization: `Bearer ${signedUp.accessToken}` },
-        check: dataOk('me'),
-      }),
-    ]));
-    results.push(me);
-  }
-  if (options.only.has('flood')) {
-    // One address floods wrong passwords (limits raised, so every attempt costs a hash) while a real
-    // user from another address logs in over and over: the fair hashing queue should keep them apart.
-    const victim = { email: `victim-${crypto.randomUUID().slice(0, 8)}@example.com`, password: 'victim password 12345', name: 'Victim' };
-    await tokensFrom('signup', call(base, SIGNUP, { input: victim }));
-    const refusedOrWrong = (status: number, parsed: GraphQLBody): true | string => {
-      const code = parsed.errors?.[0]?.extensions?.code;
-      return code === 'INVALID_CREDENTIALS' || code === 'RATE_LIMITED' ? true : describeFailure(status, parsed);
-    };
-    const [, victimLogins] = await measured(() =>
-      Promise.all([
-        load(base, {
-          label: 'wrong passwords from one address (background)',
-          connections: options.connections,
-          durationS: options.durationS,
-          body: body(LOGIN, { input: { email: account.email, password: 'not the password' } }),
-          headers: { 'x-forwarded-for': '203.0.113.66' },
-          check: refusedOrWrong,
-        }),
-        load(base, {
-          label: 'victim login while one address floods',
-          connections: 1,
-          durationS: options.durationS,
-          body: body(LOGIN, { input: { email: victim.email, password: victim.password } }),
-          headers: { 'x-forwarded-for': '198.51.100.7' },
-          check: dataOk('login'),
-        }),
-      ]),
-    );
-    results.push(victimLogins);
-  }
-  if (options.only.has('refresh')) {
-    // Each request presents a different, current refresh token: a pool of sessions at least twice
-    // the connections, each request taking the oldest token and returning its successor. No request
-    // ever hits the grace window or reuse detection.
-    const wanted = Math.max(2 * options.connections, 8);
-    const missing = wanted - refreshTokens.length;
-    for (let made = 0; made < missing; made += options.loginConnections) {
-      const batch = await Promise.all(Array.from({ length: Math.min(options.loginConnections, missing - made) }, login));
-      refreshTokens.push(...batch.map((tokens) => tokens.refreshToken));
-    }
-    let starved = 0;
-    const refreshSpec: LoadSpec = {
-      label: 'refresh (distinct sessions)',
-      connections: options.connections,
-      durationS: options.durationS,
-      body: () => {
-        const token = refreshTokens.shift();
-        if (token === undefined) starved += 1;
-        return body(REFRESH, { refreshToken: token ?? 'pool.exhausted' });
-      },
-      check: (status, parsed) => {
-        const successor = parsed.data?.refresh?.refreshToken;
-        if (status === 200 && !parsed.errors && successor) {
-          refreshTokens.push(successor);
-          return true;
-        }
-        return describeFailure(status, parsed);
-      },
-    };
-    await scenario(refreshSpec);
-    if (starved > 0) console.warn(`warning: the refresh token pool ran dry ${starved} times`);
-
-    // DESIGN §8: 20 parallel refreshes of one session rotate once and agree on the successor.
-    const { refreshToken } = await login();
-    const answers = await Promise.all(Array.from({ length: 20 }, () => call(base, REFRESH, { refreshToken })));
-    const successors = new Set<string>();
-    let errors = 0;
-    let firstError: string | undefined;
-    for (const answer of answers) {
-      const successor = answer.body.data?.refresh?.refreshToken;
-      if (answer.status === 200 && !answer.body.errors && successor) successors.add(successor);
-      else {
-        errors += 1;
-        firstError ??= describeFailure(answer.status, answer.body);
-      }
-    }
-    figures.parallelRefresh = { requests: answers.length, errors, distinctSuccessors: successors.size, firstError };
-  }
-
-  await sleep(2000);
-  figures.idleRssAfterLoadMiB = await residentMiB(server.pid);
-  const exit = await stopServer(server);
-  if (exit.code !== 0) throw new Error(`the server exited with ${JSON.stringify(exit)} on SIGTERM:\n${server.output()}`);
-
-  if (profileDir) {
-    const file = join(profileDir, (await readdir(profileDir)).find((name) => name === profileName) ?? profileName);
-    figures.profile = { file, summary: summariseProfile(await readProfile(file), profileWindow) };
-  }
-} catch (error) {
-  console.error(`\nThe bench failed: ${error instanceof Error ? error.message : String(error)}`);
-  if (server && !server.hasExited()) console.error(`server output:\n${server.output()}`);
-  exitCode = 1;
-} finally {
-  await cleanUp();
-}
-
-// ---------------------------------------------------------------------------------------------
-// Report
-
-const pad = (text: string, width: number) => text.padEnd(width);
-const lpad = (text: string, width: number) => text.padStart(width);
-const fmt = (value: number, digits = 0) => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
-if (results.length > 0) {
-  console.log('');
-  console.log(`${pad('scenario', 52)}${lpad('conns', 6)}${lpad('req/s', 10)}${lpad('p50 ms', 9)}${lpad('p99 ms', 9)}${lpad('requests', 10)}${lpad('errors', 8)}`);
-  for (const result of results) {
-    console.log(
-      `${pad(result.label, 52)}${lpad(String(result.connections), 6)}${lpad(fmt(result.requestsPerSecond, result.requestsPerSecond < 100 ? 1 : 0), 10)}` +
-        `${lpad(fmt(result.p50Ms), 9)}${lpad(fmt(result.p99Ms), 9)}${lpad(fmt(result.requests), 10)}${lpad(String(result.errors), 8)}`,
-    );
-  }
-}
-const facts: string[] = [];
-if (figures.idleRssAfterStartMiB !== undefined) {
-  facts.push(
-    `idle RSS: ${fmt(figures.idleRssAfterStartMiB, 1)} MB after start-up` +
-      (figures.idleRssAfterLoadMiB !== undefined ? `, ${fmt(figures.idleRssAfterLoadMiB, 1)} MB idle after the load (MB = 2^20 bytes)` : ''),
-  );
-}
-if (figures.startupMs?.length) {
-  const times = figures.startupMs;
-  facts.push(
-    `start-up (spawn to /readyz 200, database already migrated): median ${fmt(median(times))} ms of ${times.length} (${times.map((ms) => fmt(ms)).join(', ')} ms)`,
-  );
-}
-if (figures.bcryptHashS !== undefined) facts.push(`one bcrypt hash at cost ${options.bcryptCost}: ${fmt(figures.bcryptHashS * 1000)} ms (median of 3, in the bench process); cores: ${figures.cores}`);
-if (figures.parallelRefresh) {
-  const parallel = figures.parallelRefresh;
-  facts.push(`20 parallel refreshes of one session: ${parallel.distinctSuccessors} distinct successor(s), ${parallel.errors} errors${parallel.firstError ? ` (${parallel.firstError})` : ''}`);
-}
-if (facts.length > 0) console.log(`\n${facts.join('\n')}`);
-
-// The performance targets, as ratios measured in this run.
-// A scenario that got no response within its duration (a login slower than the run) has no figures.
-const find = (prefix: string) => results.find((result) => result.label.startsWith(prefix) && result.requests > 0);
-for (const result of results.filter((candidate) => candidate.requests === 0)) {
-  console.log(`note: "${result.label}" got no response within ${result.durationS} s; its targets are left out`);
-}
-const baseline = find('bare yoga');
-const me = find('me (valid');
-const loginResult = find('login (');
-const mixed = find('me while');
-const refresh = find('refresh');
-const victimLogin = find('victim login');
-const targets: Target[] = [];
-if (baseline && me) {
-  const throughput = me.requestsPerSecond / baseline.requestsPerSecond;
-  targets.push({ target: 'me throughput >= 0.5 x baseline', measured: `${fmt(me.requestsPerSecond)} / ${fmt(baseline.requestsPerSecond)} req/s`, ratio: throughput, met: throughput >= 0.5 });
-  const latency = me.p99Ms / Math.max(baseline.p99Ms, 1);
-  targets.push({
-    target: `me p99 <= 1.5 x baseline p99 (${me.connections} conns)`,
-    measured: `${fmt(me.p99Ms)} / ${fmt(baseline.p99Ms)} ms`,
-    ratio: latency,
-    met: latency <= 1.5,
-  });
-}
-if (loginResult && figures.bcryptHashS) {
-  const ceiling = figures.cores / figures.bcryptHashS;
-  const ratio = loginResult.requestsPerSecond / ceiling;
-  targets.push({
-    target: 'login >= 0.9 x (cores / bcrypt hash time)',
-    measured: `${fmt(loginResult.requestsPerSecond, 1)} / ${fmt(ceiling, 1)} req/s`,
-    ratio,
-    met: ratio >= 0.9,
-  });
-}
-if (mixed) {
-  targets.push({ target: `me p99 < 50 ms at ${mixed.connections} conns under login load`, measured: `${fmt(mixed.p99Ms)} ms`, ratio: mixed.p99Ms / 50, met: mixed.p99Ms < 50 });
-}
-if (victimLogin) {
-  targets.push({
-    target: `victim login p99 < 2 s while one address floods`,
-    measured: `${fmt(victimLogin.p99Ms)} ms`,
-    ratio: victimLogin.p99Ms / 2000,
-    met: victimLogin.p99Ms < 2000,
-  });
-}
-if (refresh && me) {
-  const ratio = refresh.requestsPerSecond / me.requestsPerSecond;
-  targets.push({ target: 'refresh throughput >= 0.25 x me', measured: `${fmt(refresh.requestsPerSecond)} / ${fmt(me.requestsPerSecond)} req/s`, ratio, met: ratio >= 0.25 });
-}
-if (figures.parallelRefresh) {
-  const parallel = figures.parallelRefresh;
-  targets.push({
-    target: '20 parallel refreshes: 1 successor, 0 errors',
-    measured: `${parallel.distinctSuccessors} successor(s), ${parallel.errors} errors`,
-    ratio: parallel.distinctSuccessors,
-    met: parallel.distinctSuccessors === 1 && parallel.errors === 0,
-  });
-}
-const rss = Math.max(figures.idleRssAfterStartMiB ?? 0, figures.idleRssAfterLoadMiB ?? 0);
-if (rss > 0) targets.push({ target: 'idle RSS < 150 MB (the larger of the two)', measured: `${fmt(rss, 1)} MB`, ratio: rss / 150, met: rss < 150 });
-if (figures.startupMs?.length) {
-  const startup = median(figures.startupMs);
-  targets.push({ target: 'start-up < 3 s', measured: `${fmt(startup)} ms`, ratio: startup / 3000, met: startup < 3000 });
-}
-if (targets.length > 0) {
-  console.log(`\n${pad('performance target', 52)}${pad('measured', 28)}${lpad('ratio', 7)}  verdict`);
-  for (const target of targets) {
-    console.log(`${pad(target.target, 52)}${pad(target.measured, 28)}${lpad(fmt(target.ratio, 2), 7)}  ${target.met ? 'met' : 'NOT MET'}`);
-  }
-  console.log(verdictLine(targets, options.reportOnly));
-}
-
-if (figures.profile) {
-  console.log(`\n${formatSummary(figures.profile.summary)}\n\nprofile: ${figures.profile.file} (open in Chrome DevTools > Performance)`);
-}
-
-const broken = results.filter((result) => result.errors > 0.01 * Math.max(result.requests, 1));
-for (const result of broken) {
-  console.error(`\n${result.label}: ${result.errors} of ${result.requests} requests failed, first: ${result.firstError}`);
-}
-exitCode = Math.max(exitCode, benchExitStatus({ targets, brokenScenarios: broken.length + (figures.parallelRefresh?.errors ? 1 : 0), reportOnly: options.reportOnly }));
-
-if (options.json) {
-  await writeFile(options.json, `${JSON.stringify({ options: { ...options, only: [...options.only] }, results, figures, targets }, null, 2)}\n`);
-}
-console.log(`\nbench finished in ${fmt((performance.now() - started) / 1000, 1)} s; load average now ${loadAverage()}`);
-process.exit(exitCode);
+process.exit(await main());
