@@ -177,7 +177,7 @@ async function measure({
     if (options.only.has('me')) results.push(await runMe(context, accessToken));
     if (options.only.has('login')) results.push(await runLogin(context, account, refreshTokens));
     if (options.only.has('mixed')) results.push(await runMixed(context, account, accessToken, refreshTokens));
-    if (options.only.has('flood')) results.push(await runFlood(context, account));
+    if (options.only.has('flood')) results.push(await runFlood(context));
     if (options.only.has('refresh')) {
       const { result, starved } = await runRefresh(context, account, refreshTokens);
       results.push(result);
