@@ -226,7 +226,7 @@ export interface ParallelRefreshResult {
   firstError?: string;
 }
 
-/** DESIGN §8: 20 parallel refreshes of one fresh session should rotate it once and agree on the successor. */
+/** A performance target: 20 parallel refreshes of one fresh session should rotate it once and agree on the successor. */
 export async function runParallelRefreshes(base: string, account: Account): Promise<ParallelRefreshResult> {
   const { refreshToken } = await logIn(base, account);
   const answers = await Promise.all(Array.from({ length: 20 }, () => call(base, REFRESH, { refreshToken })));

@@ -75,7 +75,7 @@ export async function serverEnvironment({ port, databaseUrl, bcryptCost, extra }
 }
 
 /**
- * Attempt limits (DESIGN §5) would turn a load test into 429s, so every `*_LIMIT_*` variable the
+ * Attempt limits (per account, address and action) would turn a load test into 429s, so every `*_LIMIT_*` variable the
  * server's configuration declares as a rate limit gets a generous value (the counting still runs),
  * unless the bench's own environment sets it.
  */
