@@ -45,6 +45,7 @@ import {
 } from './scenarios.ts';
 import { freePort, residentMiB, sleep, spawnServer, stopServer, waitUntilReady, type ServerProcess } from './server-process.ts';
 import { migrate, prepareDatabase, serverEnvironment, type CleanUp } from './setup.ts';
+import { buildServer } from '../build.ts';
 import { benchExitStatus } from './verdict.ts';
 
 /** The clean-up steps of a run, undone last first; a failing step is reported and the rest still run. */
@@ -144,6 +145,8 @@ async function measure({
 }): Promise<boolean> {
   let server: ServerProcess | undefined;
   try {
+    // The server as production runs it: compiled JavaScript, not TypeScript stripped at start-up.
+    await buildServer();
     await migrate(serverEnv);
 
     figures.startupMs = [];

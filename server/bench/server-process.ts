@@ -29,9 +29,9 @@ export interface ServerProcess {
 
 const OUTPUT_CHARS_KEPT = 32_000;
 
-/** Spawns `node [nodeFlags] src/main.ts` with exactly `env` (plus PATH), as an operator would start it. */
+/** Spawns `node [nodeFlags] dist/main.js` (built by `buildServer`) with exactly `env` (plus PATH), as production starts it. */
 export function spawnServer(env: Record<string, string>, nodeFlags: string[] = [], logFile?: string): ServerProcess {
-  const child = spawn(process.execPath, [...nodeFlags, 'src/main.ts'], {
+  const child = spawn(process.execPath, [...nodeFlags, 'dist/main.js'], {
     cwd: SERVER_DIR,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -89,13 +89,13 @@ async function generousLimits(): Promise<Record<string, string>> {
 }
 
 /**
- * Migrates the database in `env` (`node src/migrate.ts`), so every timed start finds the schema
- * in place, as a restart would.
+ * Migrates the database in `env` (`node dist/migrate.js`, built), so every timed start finds the
+ * schema in place, as a restart would.
  *
  * @throws Error with the migration's output when it fails.
  */
 export async function migrate(env: Record<string, string>): Promise<void> {
-  const command = ['src/migrate.ts'];
+  const command = ['dist/migrate.js'];
   const child = spawn(process.execPath, command, { cwd: SERVER_DIR, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));

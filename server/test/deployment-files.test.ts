@@ -36,8 +36,12 @@ describe('the deployment files', () => {
   it('build the image without the optional Node and PostgreSQL packages', () => {
     const dockerfile = read('Dockerfile');
     const installs = [...dockerfile.matchAll(/^RUN npm ci (.*)$/gm)].map(([, args = '']) => args);
-    expect(installs).toHaveLength(2);
+    expect(installs).toHaveLength(3);
     expect(installs[0], 'the build stage: the web app only').toMatch(/--workspace=web\b/);
-    expect(installs[1], 'the runtime dependencies').toMatch(/--workspace=server --omit=dev --omit=optional/);
+    expect(installs[1], 'the server build stage: the server workspace only').toMatch(/--workspace=server\b/);
+    expect(installs[2], 'the runtime dependencies').toMatch(/--workspace=server --omit=dev --omit=optional/);
+    // The runtime runs the compiled server, not its TypeScript.
+    expect(dockerfile).toMatch(/^COPY --from=build-server \/app\/server\/dist server\/dist$/m);
+    expect(dockerfile).toMatch(/^CMD \["node", "dist\/main\.js"\]$/m);
   });
 });
