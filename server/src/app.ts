@@ -3,6 +3,7 @@ import { useCookies } from '@whatwg-node/server-plugin-cookies';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { hotPool } from './database/hot-statements.ts';
+import { createProfileCache } from './user/profile-cache.ts';
 import type { Config } from './config.ts';
 import { createContextFactory, type AppDependencies, type GraphQLContext, type ServerContext } from './context.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -65,7 +66,7 @@ export async function createApp({
   const metrics = createMetrics();
   // Named prepared statements live on one server connection, which a transaction pooler does not keep.
   const pool = hotPool(await orm.driver.getConnection().getNativeClient(), { prepared: !config.databaseDirectUrl });
-  const deps: AppDependencies = { config, orm, pool, signingKeys, revocations, logger, now, dummyPasswordHash, metrics: metrics.auth };
+  const deps: AppDependencies = { config, orm, pool, signingKeys, revocations, logger, now, dummyPasswordHash, metrics: metrics.auth, profiles: createProfileCache() };
   const jobs = await startBackgroundJobs(deps);
   if (config.env === 'production' && !config.metricsToken) {
     logger.warn('/metrics answers anyone who reaches it: set METRICS_TOKEN, or block /metrics at the proxy');

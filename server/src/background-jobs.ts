@@ -3,6 +3,7 @@ import { listenForNotifications } from './database/notifications.ts';
 import { deleteExpiredRecords } from './maintenance/cleanup.ts';
 import { REVOCATION_CHANNEL } from './auth/session-store.ts';
 import { SIGNING_KEYS_CHANNEL } from './auth/signing-keys.ts';
+import { PROFILE_CHANNEL } from './user/profile-cache.ts';
 
 export interface BackgroundJobs {
   stop(): Promise<void>;
@@ -20,7 +21,8 @@ export async function startBackgroundJobs({
   signingKeys,
   logger,
   now,
-}: Pick<AppDependencies, 'orm' | 'config' | 'revocations' | 'signingKeys' | 'logger' | 'now'>): Promise<BackgroundJobs> {
+  profiles,
+}: Pick<AppDependencies, 'orm' | 'config' | 'revocations' | 'signingKeys' | 'logger' | 'now' | 'profiles'>): Promise<BackgroundJobs> {
   const catchUp = async () => {
     await revocations.load(orm.em.fork(), now());
     await signingKeys.reload(now());
@@ -30,9 +32,14 @@ export async function startBackgroundJobs({
     connectionString: config.databaseDirectUrl ?? orm.config.get('clientUrl')!,
     channels: {
       [REVOCATION_CHANNEL]: (sessionId) => revocations.add([sessionId], now()),
+      [PROFILE_CHANNEL]: (userId) => profiles.forget(userId),
       [SIGNING_KEYS_CHANNEL]: () => void signingKeys.reload(now()).catch((error) => logger.error({ err: error }, 'reloading signing keys failed')),
     },
-    onReconnect: catchUp,
+    // Changes announced while the connection was down went unheard: start the profile copies afresh.
+    onReconnect: async () => {
+      profiles.clear();
+      await catchUp();
+    },
     logger,
   });
 

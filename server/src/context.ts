@@ -4,6 +4,7 @@ import type { CookieStore } from '@whatwg-node/cookie-store';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { HotPool } from './database/hot-statements.ts';
+import type { ProfileCache } from './user/profile-cache.ts';
 import type { AuthMetrics } from './auth/auth-metrics.ts';
 import { clearSessionCookies, cookieNames, readCookie, writeDeviceCookie, writeSessionCookies, type SessionCookies } from './auth/cookies.ts';
 import { createRequestAuthenticator, type Viewer } from './auth/request-authentication.ts';
@@ -26,6 +27,8 @@ export interface AppDependencies {
   /** Checked against when a login names an unknown email, so both cost one bcrypt comparison. */
   dummyPasswordHash: string;
   metrics: AuthMetrics;
+  /** The profiles `me` answers with, per instance, dropped when one changes anywhere. */
+  profiles: ProfileCache;
 }
 
 /** The app's dependencies plus what belongs to one request. */

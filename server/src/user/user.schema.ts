@@ -2,7 +2,8 @@ import { builder } from '../builder.ts';
 import { unauthenticated } from '../errors.ts';
 import type { GraphQLContext } from '../builder.ts';
 import { User } from '../database/entities/user.entity.ts';
-import { findUserProfile, type UserProfile } from './user-profile.ts';
+import type { UserProfile } from './user-profile.ts';
+import { announceProfileChange } from './profile-cache.ts';
 import { validateAvatarUrl, validateName } from './user-input.ts';
 
 export const UserRef = builder.objectRef<UserProfile>('User').implement({
@@ -29,7 +30,7 @@ builder.queryField('me', (t) =>
     description: 'The signed-in user.',
     resolve: async (_root, _args, context) => {
       const { userId } = await context.viewer();
-      const profile = await findUserProfile(context.pool, userId);
+      const profile = await context.profiles.read(context.pool, userId, context.now());
       if (!profile) throw unauthenticated('SESSION_REVOKED');
       return profile;
     },
@@ -49,7 +50,18 @@ builder.mutationField('updateProfile', (t) =>
       if (args.name !== undefined && args.name !== null) user.name = validateName(args.name);
       if (args.avatarUrl === null) user.avatarUrl = null;
       else if (args.avatarUrl !== undefined) user.avatarUrl = validateAvatarUrl(args.avatarUrl);
-      await context.em().flush();
+      const em = context.em();
+      // The change and its announcement commit together: no instance keeps the old profile longer than a notification takes.
+      await em.begin();
+      try {
+        await em.flush();
+        await announceProfileChange(em, user.id);
+        await em.commit();
+      } catch (error) {
+        await em.rollback();
+        throw error;
+      }
+      context.profiles.forget(user.id);
       return user;
     },
   }),
