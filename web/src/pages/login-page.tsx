@@ -13,11 +13,7 @@ import { usePageTitle } from '../use-page-title.ts';
 const LogInMutation = graphql(`
   mutation LogIn($input: LoginInput!) {
     login(input: $input) {
-      user {
-        id
-      }
-      accessTokenExpiresAt
-      refreshTokenExpiresAt
+      ...AuthPayloadFields
     }
   }
 `);

@@ -13,11 +13,7 @@ import { usePageTitle } from '../use-page-title.ts';
 const SignUpMutation = graphql(`
   mutation SignUp($input: SignupInput!) {
     signup(input: $input) {
-      user {
-        id
-      }
-      accessTokenExpiresAt
-      refreshTokenExpiresAt
+      ...AuthPayloadFields
     }
   }
 `);
