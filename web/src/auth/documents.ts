@@ -1,5 +1,5 @@
 import { gql } from '@urql/core';
-import type { AuthUser } from './auth-state.ts';
+import type { AuthUser } from './session-store.ts';
 
 /**
  * An `AuthPayload` as `login`, `signup` and `refresh` return it. Select at least

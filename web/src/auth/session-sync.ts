@@ -1,6 +1,6 @@
-import { userReference, type AuthStore, type SessionRecord } from './auth-state.ts';
+import { userReference, type AuthStore, type SessionRecord } from './session-store.ts';
 import type { AuthPayloadInput } from './documents.ts';
-import type { TabCoordinator, TabMessage } from './tab-coordinator.ts';
+import type { TabCoordinator, TabMessage } from './tab-lock.ts';
 import type { StoredSession, TokenStorage } from './token-storage.ts';
 
 /** Browsers keep tokens in HttpOnly cookies; other programs hold them and send `Authorization: Bearer`. */

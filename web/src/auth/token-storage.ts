@@ -1,4 +1,4 @@
-import { userReference, type AuthUser } from './auth-state.ts';
+import { userReference, type AuthUser } from './session-store.ts';
 
 /**
  * A session as kept between runs. Cookie transport stores only the user's id and the expiry times

@@ -1,9 +1,9 @@
 import { CombinedError, type OperationResult } from '@urql/core';
-import type { AuthStore } from './auth-state.ts';
+import type { AuthStore } from './session-store.ts';
 import { loggedOutError, refreshFailure, retryAfterMs, unauthenticatedReason } from './auth-errors.ts';
 import type { RefreshData } from './documents.ts';
 import { sessionFromPayload, type SessionSync, type TokenTransport } from './session-sync.ts';
-import type { TabCoordinator } from './tab-coordinator.ts';
+import type { TabCoordinator } from './tab-lock.ts';
 
 export interface SessionRefresher {
   /**

@@ -1,4 +1,4 @@
-import type { AuthUser } from './auth-state.ts';
+import type { AuthUser } from './session-store.ts';
 
 /** What one tab tells the others about the session they share through cookies (or shared storage). */
 export type TabMessage =

@@ -1,12 +1,12 @@
 import { composeExchanges, mapExchange, type Client, type Exchange, type Operation } from '@urql/core';
 import { authExchange, type AuthConfig, type AuthUtilities } from '@urql/exchange-auth';
-import { createAuthStore, type AuthState } from './auth-state.ts';
+import { createAuthStore, type AuthState } from './session-store.ts';
 import { disposedError, loggedOutError, refreshFailure, refreshFailureCause, TOKEN_EXPIRED, unauthenticatedReason } from './auth-errors.ts';
 import { LogoutMutation, RefreshMutation, SessionCheckQuery, type AuthPayloadInput } from './documents.ts';
 import { generationOf, isOwnRefresh, isSessionMutation, withAuth } from './operation-context.ts';
-import { createSessionRefresher } from './session-refresher.ts';
+import { createSessionRefresher } from './refresh.ts';
 import { createSessionSync, sessionFromPayload, type TokenTransport } from './session-sync.ts';
-import { defaultTabCoordinator, type TabCoordinator } from './tab-coordinator.ts';
+import { defaultTabCoordinator, type TabCoordinator } from './tab-lock.ts';
 import { memoryTokenStorage, type TokenStorage } from './token-storage.ts';
 import { uniqueMutationKeysExchange } from './unique-mutation-keys.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTabCoordinator, noTabCoordination, type TabCoordinator } from './tab-coordinator.ts';
+import { createTabCoordinator, noTabCoordination, type TabCoordinator } from './tab-lock.ts';
 import { startAuthTestServer, type AuthTestServer } from './test-support/auth-test-server.ts';
 import { collect, cookieClient, createCookieJar, expireAccessToken, meQueries, quiet, signUp, type TestClient } from './test-support/clients.ts';
 
