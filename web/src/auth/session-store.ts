@@ -1,3 +1,10 @@
+import type { AuthPayloadInput } from './documents.ts';
+import type { TabLock, TabMessage } from './tab-lock.ts';
+import type { TokenStorage } from './token-storage.ts';
+
+/** Browsers keep tokens in HttpOnly cookies; other programs hold them and send `Authorization: Bearer`. */
+export type TokenTransport = 'cookie' | 'bearer';
+
 /** Whether the client holds a session: `unknown` until a login, a refresh, stored state or the server tells. */
 export type AuthStatus = 'unknown' | 'logged-in' | 'logged-out';
 
@@ -31,31 +38,66 @@ export interface AuthState {
   readonly loggedOutReason: string | null;
 }
 
-/** A session as the server hands it over; tokens only with bearer transport. */
-export interface SessionRecord {
+/**
+ * A session as the client holds it, keeps it in its {@link TokenStorage} and (without the tokens)
+ * tells the other tabs: plain JSON, times as ISO 8601 strings. Cookie transport stores only the
+ * user's id and the expiry times (the browser keeps the tokens in HttpOnly cookies); bearer
+ * transport also holds the tokens.
+ */
+export interface Session {
+  /** The user's id only: no email or name is kept. */
   user: AuthUser | null;
-  accessTokenExpiresAt: Date | null;
-  refreshTokenExpiresAt: Date | null;
+  accessTokenExpiresAt: string | null;
+  refreshTokenExpiresAt: string | null;
   accessToken: string | null;
   refreshToken: string | null;
 }
 
-/** The mutable heart of a client's session: state, tokens, proactive-refresh time, listeners. */
-export interface AuthStore {
-  readonly state: AuthState;
-  readonly session: SessionRecord | null;
-  /** True once the access token is close enough to expiry that the next operation should refresh first. */
-  dueForRefresh(): boolean;
-  /** `restored`: loaded from storage, so an expired access token is expected and due for refresh at once. */
-  setSession(session: SessionRecord, options?: { restored?: boolean }): void;
-  logOut(reason: string): void;
-  subscribe(listener: (state: AuthState) => void): () => void;
+const toDate = (value: string | Date | null | undefined): Date | null => {
+  if (value === null || value === undefined) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+};
+
+/** Checks a payload for the transport: bearer needs both tokens, cookie transport never sees any. */
+export function sessionFromPayload(transport: TokenTransport, payload: AuthPayloadInput): Session {
+  const accessTokenExpiresAt = toDate(payload.accessTokenExpiresAt);
+  if (!accessTokenExpiresAt) throw new TypeError('setSession: the payload needs a valid accessTokenExpiresAt.');
+  const bearer = transport === 'bearer';
+  if (bearer && (!payload.accessToken || !payload.refreshToken)) {
+    throw new TypeError('setSession: bearer transport needs accessToken and refreshToken (log in with transport: BEARER).');
+  }
+  if (!bearer && (payload.accessToken || payload.refreshToken)) {
+    throw new TypeError('setSession: cookie transport got tokens, so the server set no cookies (log in with transport: COOKIE).');
+  }
+  return {
+    user: userReference(payload.user),
+    accessTokenExpiresAt: accessTokenExpiresAt.toISOString(),
+    refreshTokenExpiresAt: toDate(payload.refreshTokenExpiresAt)?.toISOString() ?? null,
+    accessToken: payload.accessToken ?? null,
+    refreshToken: payload.refreshToken ?? null,
+  };
 }
 
-export interface AuthStoreOptions {
-  now: () => Date;
-  /** Refresh this long before `accessTokenExpiresAt`, but at most half the token's remaining life. */
-  refreshMarginMs: number;
+/**
+ * The client's session in one place: its state, its storage and what the other tabs hear. Every
+ * change goes through here, so the three never disagree.
+ */
+export interface SessionStore {
+  readonly state: AuthState;
+  readonly session: Session | null;
+  /** True while the session is the one loaded from storage: its access token may have expired while the program was away. */
+  readonly restored: boolean;
+  /** Calls `listener` on every change, here or from another tab. Returns the unsubscribe function. */
+  subscribe(listener: (state: AuthState) => void): () => void;
+  /** Loads the stored session once; it applies only while nothing newer is known. */
+  restore(): Promise<void>;
+  /** A new session from this client (login, sign-up, refresh): the state, the storage, the other tabs. */
+  start(session: Session): Promise<void>;
+  /** The session ended here (logout, a failed refresh, the server saying it is gone): the same three. */
+  end(reason: string): void;
+  /** Stops hearing the other tabs. */
+  dispose(): void;
 }
 
 const initialState: AuthState = {
@@ -67,10 +109,20 @@ const initialState: AuthState = {
   loggedOutReason: null,
 };
 
-export function createAuthStore({ now, refreshMarginMs }: AuthStoreOptions): AuthStore {
+/** Runs a storage call whose failure must not break requests (see {@link TokenStorage}). */
+const ignoreFailure = (work: () => void | Promise<void>): Promise<void> => {
+  try {
+    return Promise.resolve(work()).catch(() => undefined);
+  } catch {
+    return Promise.resolve();
+  }
+};
+
+export function createSessionStore({ transport, storage, tabs }: { transport: TokenTransport; storage: TokenStorage; tabs: TabLock }): SessionStore {
   let state = initialState;
-  let session: SessionRecord | null = null;
-  let refreshDueAt: number | null = null;
+  let session: Session | null = null;
+  let restored = false;
+  let restoring: Promise<void> | undefined;
   const listeners = new Set<(state: AuthState) => void>();
 
   const publish = (next: AuthState) => {
@@ -78,17 +130,42 @@ export function createAuthStore({ now, refreshMarginMs }: AuthStoreOptions): Aut
     for (const listener of [...listeners]) listener(state);
   };
 
-  /**
-   * A fresh token that already looks expired means the clocks disagree; refreshing before every
-   * operation would not help, so that generation relies on the server's 401 instead. A stored one
-   * simply expired while the program was away.
-   */
-  const refreshTimeFor = (expiresAt: Date | null, restored: boolean): number | null => {
-    if (!expiresAt) return null;
-    const remaining = expiresAt.getTime() - now().getTime();
-    if (remaining <= 0) return restored ? now().getTime() : null;
-    return expiresAt.getTime() - Math.min(refreshMarginMs, remaining / 2);
+  const adopt = (next: Session, { fromStorage = false } = {}) => {
+    session = { ...next, user: userReference(next.user) };
+    restored = fromStorage;
+    publish({
+      status: 'logged-in',
+      user: userReference(next.user),
+      accessTokenExpiresAt: toDate(next.accessTokenExpiresAt),
+      refreshTokenExpiresAt: toDate(next.refreshTokenExpiresAt),
+      generation: state.generation + 1,
+      loggedOutReason: null,
+    });
   };
+
+  const logOut = (reason: string) => {
+    session = null;
+    restored = false;
+    publish({ ...initialState, status: 'logged-out', generation: state.generation + 1, loggedOutReason: reason });
+    void ignoreFailure(() => storage.clear());
+  };
+
+  const load = async (): Promise<Session | null> => {
+    try {
+      return await storage.load();
+    } catch {
+      return null;
+    }
+  };
+
+  const receive = (message: TabMessage) => {
+    if (message.type === 'logged-out') return logOut(message.reason);
+    // Tokens stay out of messages: a bearer tab that shares the storage reads them from there.
+    const { user, accessTokenExpiresAt, refreshTokenExpiresAt } = message;
+    if (transport === 'cookie') return adopt({ user, accessTokenExpiresAt, refreshTokenExpiresAt, accessToken: null, refreshToken: null });
+    void load().then((stored) => stored && adopt(stored));
+  };
+  const stopHearingTabs = tabs.subscribe(receive);
 
   return {
     get state() {
@@ -97,27 +174,31 @@ export function createAuthStore({ now, refreshMarginMs }: AuthStoreOptions): Aut
     get session() {
       return session;
     },
-    dueForRefresh: () => state.status === 'logged-in' && refreshDueAt !== null && now().getTime() >= refreshDueAt,
-    setSession(next, { restored = false } = {}) {
-      session = next;
-      refreshDueAt = refreshTimeFor(next.accessTokenExpiresAt, restored);
-      publish({
-        status: 'logged-in',
-        user: next.user,
-        accessTokenExpiresAt: next.accessTokenExpiresAt,
-        refreshTokenExpiresAt: next.refreshTokenExpiresAt,
-        generation: state.generation + 1,
-        loggedOutReason: null,
-      });
-    },
-    logOut(reason) {
-      session = null;
-      refreshDueAt = null;
-      publish({ ...initialState, status: 'logged-out', generation: state.generation + 1, loggedOutReason: reason });
+    get restored() {
+      return restored;
     },
     subscribe(listener) {
       listeners.add(listener);
       return () => void listeners.delete(listener);
     },
+    restore() {
+      restoring ??= (async () => {
+        const generation = state.generation;
+        const stored = await load();
+        if (stored && state.generation === generation) adopt(stored, { fromStorage: true });
+      })();
+      return restoring;
+    },
+    async start(next) {
+      adopt(next);
+      await ignoreFailure(() => storage.save(next));
+      const { user, accessTokenExpiresAt, refreshTokenExpiresAt } = next;
+      tabs.post({ type: 'session', user: userReference(user), accessTokenExpiresAt, refreshTokenExpiresAt });
+    },
+    end(reason) {
+      logOut(reason);
+      tabs.post({ type: 'logged-out', reason });
+    },
+    dispose: stopHearingTabs,
   };
 }
