@@ -14,6 +14,8 @@ const config: CodegenConfig = {
     'web/src/gql/': {
       preset: 'client',
       documents: ['web/src/**/*.{ts,tsx}', '!web/src/gql/**'],
+      // The pages hand the `AuthPayloadFields` of login and signup to `auth.setSession` as they are.
+      presetConfig: { fragmentMasking: false },
       config: clientPresetConfig,
     },
     // Node runs the example's TypeScript as it is, so its relative imports need the extension.

@@ -2,14 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthClient } from './create-auth-client.ts';
 import { startAuthTestServer, type AuthTestServer } from './test-support/auth-test-server.ts';
 import { collect, cookieClient, expireAccessToken, manualClock, meQueries, quiet, signUp } from './test-support/clients.ts';
-import { memoryTokenStorage, type StoredSession, type TokenStorage } from './token-storage.ts';
+import type { Session } from './session-store.ts';
+import { memoryTokenStorage, type TokenStorage } from './token-storage.ts';
 
 const REFRESH = 'AuthRefresh';
 
 /** Memory storage that also records what the client saved, as an app's adapter (a file, a keychain) would keep it. */
-function recordingStorage(initial: StoredSession | null = null) {
+function recordingStorage(initial: Session | null = null) {
   const inner = memoryTokenStorage(initial);
-  const saved: StoredSession[] = [];
+  const saved: Session[] = [];
   let cleared = 0;
   const storage: TokenStorage = {
     load: () => inner.load(),

@@ -1,5 +1,5 @@
 import { cacheExchange, Client, fetchExchange, type ClientOptions, type Exchange } from '@urql/core';
-import { authRefreshExchange, type Auth, type AuthRefreshOptions } from './auth-refresh-exchange.ts';
+import { authRefreshExchange, type Auth, type AuthRefreshOptions } from './auth-exchange.ts';
 
 export interface AuthClientOptions extends AuthRefreshOptions {
   /** The GraphQL endpoint, e.g. `/graphql` in the web app or `https://auth.example.com/graphql`. */

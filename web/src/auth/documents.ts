@@ -1,5 +1,5 @@
 import { gql } from '@urql/core';
-import type { AuthUser } from './auth-state.ts';
+import type { AuthUser } from './session-store.ts';
 
 /**
  * An `AuthPayload` as `login`, `signup` and `refresh` return it. Select at least
@@ -16,7 +16,24 @@ export interface AuthPayloadInput {
   refreshToken?: string | null;
 }
 
-/** The `AuthPayload` fields the exchange's own refresh selects. */
+/**
+ * The one selection of an `AuthPayload` in the web app: the exchange's refresh spreads it, and so do
+ * the app's `login` and `signup` (codegen finds it by name). It holds what `auth.setSession` takes;
+ * the tokens are `null` with cookie transport.
+ */
+export const AuthPayloadFields = gql<AuthPayloadData>`
+  fragment AuthPayloadFields on AuthPayload {
+    user {
+      id
+    }
+    accessTokenExpiresAt
+    refreshTokenExpiresAt
+    accessToken
+    refreshToken
+  }
+`;
+
+/** The fields of {@link AuthPayloadFields}. */
 export interface AuthPayloadData {
   user: { id: string };
   accessTokenExpiresAt: string;
@@ -33,15 +50,10 @@ export interface RefreshData {
 export const RefreshMutation = gql<RefreshData, { refreshToken?: string | null }>`
   mutation AuthRefresh($refreshToken: String) {
     refresh(refreshToken: $refreshToken) {
-      user {
-        id
-      }
-      accessTokenExpiresAt
-      refreshTokenExpiresAt
-      accessToken
-      refreshToken
+      ...AuthPayloadFields
     }
   }
+  ${AuthPayloadFields}
 `;
 
 /** Asks the server whether the session still holds; the auth exchange acts on its answer. */

@@ -1,7 +1,6 @@
-export { authRefreshExchange, type Auth, type AuthRefreshOptions } from './auth-refresh-exchange.ts';
-export type { AuthState, AuthStatus, AuthUser } from './auth-state.ts';
+export { authRefreshExchange, type Auth, type AuthRefreshOptions } from './auth-exchange.ts';
 export { createAuthClient, type AuthClientOptions } from './create-auth-client.ts';
 export type { AuthPayloadInput } from './documents.ts';
-export type { TokenTransport } from './session-sync.ts';
-export { createTabCoordinator, noTabCoordination, type TabCoordinator, type TabCoordinatorOptions, type TabMessage } from './tab-coordinator.ts';
-export { memoryTokenStorage, parseStoredSession, webTokenStorage, type StoredSession, type TokenStorage } from './token-storage.ts';
+export type { AuthState, AuthStatus, AuthUser, Session, TokenTransport } from './session-store.ts';
+export type { TabOptions } from './tab-lock.ts';
+export { memoryTokenStorage, parseStoredSession, webTokenStorage, type TokenStorage } from './token-storage.ts';

@@ -1,18 +1,4 @@
-import { userReference, type AuthUser } from './auth-state.ts';
-
-/**
- * A session as kept between runs. Cookie transport stores only the user's id and the expiry times
- * (the browser keeps the tokens in HttpOnly cookies); bearer transport also stores the tokens.
- */
-export interface StoredSession {
-  /** The user's id only: no email or name is kept. */
-  user: AuthUser | null;
-  /** ISO 8601. */
-  accessTokenExpiresAt: string | null;
-  refreshTokenExpiresAt: string | null;
-  accessToken: string | null;
-  refreshToken: string | null;
-}
+import { userReference, type AuthUser, type Session } from './session-store.ts';
 
 /**
  * Where the client keeps its session between runs: memory by default, `localStorage`, a file, a
@@ -20,13 +6,13 @@ export interface StoredSession {
  * `clear` are ignored, so a broken store never breaks requests.
  */
 export interface TokenStorage {
-  load(): StoredSession | null | Promise<StoredSession | null>;
-  save(session: StoredSession): void | Promise<void>;
+  load(): Session | null | Promise<Session | null>;
+  save(session: Session): void | Promise<void>;
   clear(): void | Promise<void>;
 }
 
 /** Keeps the session in memory only: the default, and the right choice for short-lived programs. */
-export function memoryTokenStorage(initial: StoredSession | null = null): TokenStorage {
+export function memoryTokenStorage(initial: Session | null = null): TokenStorage {
   let current = initial;
   return {
     load: () => current,
@@ -44,7 +30,7 @@ function isUser(value: unknown): value is AuthUser {
 }
 
 /** Checks what came out of a store, which anything else on the origin could have written. */
-export function parseStoredSession(value: unknown): StoredSession | null {
+export function parseStoredSession(value: unknown): Session | null {
   if (typeof value !== 'object' || value === null) return null;
   const record: Record<string, unknown> = { ...value };
   const user = record.user;

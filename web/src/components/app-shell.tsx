@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
-import { auth } from '../client.ts';
 import { Link } from '../router.tsx';
+import { useAuth } from '../session.ts';
 import { Avatar } from './avatar.tsx';
 import { FormAlert } from './form-alert.tsx';
 import { LogoMark } from './icons.tsx';
@@ -25,6 +25,7 @@ type LogoutProgress = 'idle' | 'busy' | 'failed';
  */
 function useLogout(): { progress: LogoutProgress; logOut(): void } {
   const [progress, setProgress] = useState<LogoutProgress>('idle');
+  const auth = useAuth();
   return {
     progress,
     logOut() {

@@ -15,35 +15,37 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  query Viewer {\n    me {\n      id\n      email\n      name\n      avatarUrl\n    }\n  }\n": typeof types.ViewerDocument,
-    "\n  mutation AuthRefresh($refreshToken: String) {\n    refresh(refreshToken: $refreshToken) {\n      user {\n        id\n      }\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n      accessToken\n      refreshToken\n    }\n  }\n": typeof types.AuthRefreshDocument,
+    "\n  fragment AuthPayloadFields on AuthPayload {\n    user {\n      id\n    }\n    accessTokenExpiresAt\n    refreshTokenExpiresAt\n    accessToken\n    refreshToken\n  }\n": typeof types.AuthPayloadFieldsFragmentDoc,
+    "\n  mutation AuthRefresh($refreshToken: String) {\n    refresh(refreshToken: $refreshToken) {\n      ...AuthPayloadFields\n    }\n  }\n  \n": typeof types.AuthRefreshDocument,
     "\n  query AuthSessionCheck {\n    me {\n      id\n    }\n  }\n": typeof types.AuthSessionCheckDocument,
     "\n  mutation AuthLogout($refreshToken: String) {\n    logout(refreshToken: $refreshToken)\n  }\n": typeof types.AuthLogoutDocument,
     "\n  query PasswordAccount {\n    me {\n      id\n      email\n    }\n  }\n": typeof types.PasswordAccountDocument,
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": typeof types.ChangePasswordDocument,
-    "\n  mutation LogIn($input: LoginInput!) {\n    login(input: $input) {\n      user {\n        id\n      }\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n": typeof types.LogInDocument,
+    "\n  mutation LogIn($input: LoginInput!) {\n    login(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.LogInDocument,
     "\n  query ProfilePage {\n    me {\n      id\n      email\n      name\n      avatarUrl\n      createdAt\n    }\n  }\n": typeof types.ProfilePageDocument,
     "\n  query SessionsSummary {\n    sessions {\n      id\n    }\n  }\n": typeof types.SessionsSummaryDocument,
     "\n  mutation UpdateProfile($name: String, $avatarUrl: String) {\n    updateProfile(name: $name, avatarUrl: $avatarUrl) {\n      id\n      name\n      avatarUrl\n    }\n  }\n": typeof types.UpdateProfileDocument,
     "\n  query SessionsPage {\n    sessions {\n      id\n      userAgent\n      ip\n      createdAt\n      lastUsedAt\n      expiresAt\n      current\n    }\n  }\n": typeof types.SessionsPageDocument,
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": typeof types.RevokeSessionDocument,
     "\n  mutation LogOutOtherSessions {\n    logoutAll(exceptCurrent: true)\n  }\n": typeof types.LogOutOtherSessionsDocument,
-    "\n  mutation SignUp($input: SignupInput!) {\n    signup(input: $input) {\n      user {\n        id\n      }\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n": typeof types.SignUpDocument,
+    "\n  mutation SignUp($input: SignupInput!) {\n    signup(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.SignUpDocument,
 };
 const documents: Documents = {
     "\n  query Viewer {\n    me {\n      id\n      email\n      name\n      avatarUrl\n    }\n  }\n": types.ViewerDocument,
-    "\n  mutation AuthRefresh($refreshToken: String) {\n    refresh(refreshToken: $refreshToken) {\n      user {\n        id\n      }\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n      accessToken\n      refreshToken\n    }\n  }\n": types.AuthRefreshDocument,
+    "\n  fragment AuthPayloadFields on AuthPayload {\n    user {\n      id\n    }\n    accessTokenExpiresAt\n    refreshTokenExpiresAt\n    accessToken\n    refreshToken\n  }\n": types.AuthPayloadFieldsFragmentDoc,
+    "\n  mutation AuthRefresh($refreshToken: String) {\n    refresh(refreshToken: $refreshToken) {\n      ...AuthPayloadFields\n    }\n  }\n  \n": types.AuthRefreshDocument,
     "\n  query AuthSessionCheck {\n    me {\n      id\n    }\n  }\n": types.AuthSessionCheckDocument,
     "\n  mutation AuthLogout($refreshToken: String) {\n    logout(refreshToken: $refreshToken)\n  }\n": types.AuthLogoutDocument,
     "\n  query PasswordAccount {\n    me {\n      id\n      email\n    }\n  }\n": types.PasswordAccountDocument,
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": types.ChangePasswordDocument,
-    "\n  mutation LogIn($input: LoginInput!) {\n    login(input: $input) {\n      user {\n        id\n      }\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n": types.LogInDocument,
+    "\n  mutation LogIn($input: LoginInput!) {\n    login(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": types.LogInDocument,
     "\n  query ProfilePage {\n    me {\n      id\n      email\n      name\n      avatarUrl\n      createdAt\n    }\n  }\n": types.ProfilePageDocument,
     "\n  query SessionsSummary {\n    sessions {\n      id\n    }\n  }\n": types.SessionsSummaryDocument,
     "\n  mutation UpdateProfile($name: String, $avatarUrl: String) {\n    updateProfile(name: $name, avatarUrl: $avatarUrl) {\n      id\n      name\n      avatarUrl\n    }\n  }\n": types.UpdateProfileDocument,
     "\n  query SessionsPage {\n    sessions {\n      id\n      userAgent\n      ip\n      createdAt\n      lastUsedAt\n      expiresAt\n      current\n    }\n  }\n": types.SessionsPageDocument,
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": types.RevokeSessionDocument,
     "\n  mutation LogOutOtherSessions {\n    logoutAll(exceptCurrent: true)\n  }\n": types.LogOutOtherSessionsDocument,
-    "\n  mutation SignUp($input: SignupInput!) {\n    signup(input: $input) {\n      user {\n        id\n      }\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n": types.SignUpDocument,
+    "\n  mutation SignUp($input: SignupInput!) {\n    signup(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": types.SignUpDocument,
 };
 
 /**
@@ -67,7 +69,11 @@ export function graphql(source: "\n  query Viewer {\n    me {\n      id\n      e
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation AuthRefresh($refreshToken: String) {\n    refresh(refreshToken: $refreshToken) {\n      user {\n        id\n      }\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n      accessToken\n      refreshToken\n    }\n  }\n"): (typeof documents)["\n  mutation AuthRefresh($refreshToken: String) {\n    refresh(refreshToken: $refreshToken) {\n      user {\n        id\n      }\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n      accessToken\n      refreshToken\n    }\n  }\n"];
+export function graphql(source: "\n  fragment AuthPayloadFields on AuthPayload {\n    user {\n      id\n    }\n    accessTokenExpiresAt\n    refreshTokenExpiresAt\n    accessToken\n    refreshToken\n  }\n"): (typeof documents)["\n  fragment AuthPayloadFields on AuthPayload {\n    user {\n      id\n    }\n    accessTokenExpiresAt\n    refreshTokenExpiresAt\n    accessToken\n    refreshToken\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AuthRefresh($refreshToken: String) {\n    refresh(refreshToken: $refreshToken) {\n      ...AuthPayloadFields\n    }\n  }\n  \n"): (typeof documents)["\n  mutation AuthRefresh($refreshToken: String) {\n    refresh(refreshToken: $refreshToken) {\n      ...AuthPayloadFields\n    }\n  }\n  \n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -87,7 +93,7 @@ export function graphql(source: "\n  mutation ChangePassword($currentPassword: S
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation LogIn($input: LoginInput!) {\n    login(input: $input) {\n      user {\n        id\n      }\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n"): (typeof documents)["\n  mutation LogIn($input: LoginInput!) {\n    login(input: $input) {\n      user {\n        id\n      }\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n"];
+export function graphql(source: "\n  mutation LogIn($input: LoginInput!) {\n    login(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n"): (typeof documents)["\n  mutation LogIn($input: LoginInput!) {\n    login(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -115,7 +121,7 @@ export function graphql(source: "\n  mutation LogOutOtherSessions {\n    logoutA
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation SignUp($input: SignupInput!) {\n    signup(input: $input) {\n      user {\n        id\n      }\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n"): (typeof documents)["\n  mutation SignUp($input: SignupInput!) {\n    signup(input: $input) {\n      user {\n        id\n      }\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n"];
+export function graphql(source: "\n  mutation SignUp($input: SignupInput!) {\n    signup(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n"): (typeof documents)["\n  mutation SignUp($input: SignupInput!) {\n    signup(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

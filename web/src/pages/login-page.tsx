@@ -1,23 +1,19 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
-import { auth } from '../client.ts';
 import { AuthLayout } from '../components/auth-layout.tsx';
 import { Field } from '../components/field.tsx';
 import { FormAlert } from '../components/form-alert.tsx';
 import { SubmitButton } from '../components/submit-button.tsx';
 import { graphql } from '../gql';
 import { Link } from '../router.tsx';
+import { useAuth } from '../session.ts';
 import { useServerErrors } from '../use-server-errors.ts';
 import { usePageTitle } from '../use-page-title.ts';
 
 const LogInMutation = graphql(`
   mutation LogIn($input: LoginInput!) {
     login(input: $input) {
-      user {
-        id
-      }
-      accessTokenExpiresAt
-      refreshTokenExpiresAt
+      ...AuthPayloadFields
     }
   }
 `);
@@ -27,6 +23,7 @@ const INPUTS = ['email', 'password'] as const;
 /** Email and password; a notice when the session ended (logged out, revoked elsewhere, expired). */
 export function LoginPage({ notice }: { notice: string | undefined }) {
   usePageTitle('Log in');
+  const auth = useAuth();
   const [{ fetching }, logIn] = useMutation(LogInMutation);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');

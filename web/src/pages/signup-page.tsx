@@ -1,23 +1,19 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
-import { auth } from '../client.ts';
 import { AuthLayout } from '../components/auth-layout.tsx';
 import { Field } from '../components/field.tsx';
 import { FormAlert } from '../components/form-alert.tsx';
 import { SubmitButton } from '../components/submit-button.tsx';
 import { graphql } from '../gql';
 import { Link } from '../router.tsx';
+import { useAuth } from '../session.ts';
 import { useServerErrors } from '../use-server-errors.ts';
 import { usePageTitle } from '../use-page-title.ts';
 
 const SignUpMutation = graphql(`
   mutation SignUp($input: SignupInput!) {
     signup(input: $input) {
-      user {
-        id
-      }
-      accessTokenExpiresAt
-      refreshTokenExpiresAt
+      ...AuthPayloadFields
     }
   }
 `);
@@ -27,6 +23,7 @@ const INPUTS = ['name', 'email', 'password'] as const;
 /** Name, email and password; the server's verdict on each shows under its input. */
 export function SignupPage() {
   usePageTitle('Create an account');
+  const auth = useAuth();
   const [{ fetching }, signUp] = useMutation(SignUpMutation);
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');

@@ -2,7 +2,7 @@ import type { AnyVariables, Client, OperationResult, OperationResultSource } fro
 import { vi } from 'vitest';
 import { createCookieJar, type CookieJar } from '../../../../server/test/support/graphql-request.ts';
 import { LOGIN, newAccount, SIGNUP, type AuthPayloadData } from '../../../../server/test/support/operations.ts';
-import type { Auth } from '../auth-refresh-exchange.ts';
+import type { Auth } from '../auth-exchange.ts';
 import { createAuthClient, type AuthClientOptions } from '../create-auth-client.ts';
 import type { AuthTestServer } from './auth-test-server.ts';
 

@@ -1,12 +1,11 @@
 import { composeExchanges, mapExchange, type Client, type Exchange, type Operation } from '@urql/core';
 import { authExchange, type AuthConfig, type AuthUtilities } from '@urql/exchange-auth';
-import { createAuthStore, type AuthState } from './auth-state.ts';
-import { disposedError, loggedOutError, refreshFailure, refreshFailureCause, TOKEN_EXPIRED, unauthenticatedReason } from './auth-errors.ts';
+import { disposedError, refreshFailure, refreshFailureCause, TOKEN_EXPIRED, unauthenticatedReason } from './auth-errors.ts';
 import { LogoutMutation, RefreshMutation, SessionCheckQuery, type AuthPayloadInput } from './documents.ts';
-import { generationOf, isOwnRefresh, isSessionMutation, withAuth } from './operation-context.ts';
-import { createSessionRefresher } from './session-refresher.ts';
-import { createSessionSync, sessionFromPayload, type TokenTransport } from './session-sync.ts';
-import { defaultTabCoordinator, type TabCoordinator } from './tab-coordinator.ts';
+import { isOwnRefresh, isSessionMutation, withAuth } from './operation-context.ts';
+import { createRefresher } from './refresh.ts';
+import { createSessionStore, sessionFromPayload, type AuthState, type TokenTransport } from './session-store.ts';
+import { tabLockFor, type TabOptions } from './tab-lock.ts';
 import { memoryTokenStorage, type TokenStorage } from './token-storage.ts';
 import { uniqueMutationKeysExchange } from './unique-mutation-keys.ts';
 
@@ -51,8 +50,12 @@ export interface AuthRefreshOptions {
   transport: TokenTransport;
   /** Where the session survives restarts; memory by default. See {@link webTokenStorage}. */
   storage?: TokenStorage;
-  /** Tab coordination; by default Web Locks + BroadcastChannel in browsers with cookie transport, none otherwise. */
-  coordinator?: TabCoordinator;
+  /**
+   * How tabs take turns to refresh (a Web Lock) and hear about each other's logins, refreshes and
+   * logouts (a BroadcastChannel): `false` for none. Default: on in browsers with cookie transport,
+   * off otherwise.
+   */
+  tabs?: TabOptions | false;
   /** The clock that decides when to refresh before expiry; tests pass one they can move. */
   now?: () => Date;
   /** Refresh this long before `accessTokenExpiresAt` (at most half the token's life). Default 30 s. */
@@ -123,20 +126,15 @@ export function authRefreshExchange(options: AuthRefreshOptions): { exchange: Ex
     retryDelayMs = 5_000,
     csrfHeader = 'x-graphql-yoga-csrf',
   } = options;
-  const coordinator = options.coordinator ?? defaultTabCoordinator(transport);
+  const tabs = tabLockFor(transport, options.tabs);
   const checkSessionOnReturn = options.checkSessionOnReturn ?? (typeof window === 'object' && typeof document === 'object');
-  const store = createAuthStore({ now, refreshMarginMs });
-  const sync = createSessionSync({ transport, store, storage, coordinator });
+  const store = createSessionStore({ transport, storage, tabs });
+  const refresher = createRefresher({ transport, store, tabs, now, refreshMarginMs, retryDelayMs });
   let client: Client | undefined;
   let disposed = false;
-  /** The generation a refresh was asked for since the last `refreshAuth`; undefined: only replay. */
-  let refreshFor: number | undefined;
   let sessionCheck: Promise<AuthState> | undefined;
 
-  const stopListening = coordinator.subscribe((message) => {
-    if (!disposed) sync.receive(message);
-  });
-  void sync.restore();
+  void store.restore();
 
   const credentialsFor = (operation: Operation): RequestCredentials =>
     options.credentials ?? (transport === 'bearer' ? 'omit' : cookieCredentials(operation.context.url));
@@ -160,57 +158,20 @@ export function authRefreshExchange(options: AuthRefreshOptions): { exchange: Ex
     });
   };
 
+  // The hooks of `@urql/exchange-auth`; whether and when to refresh is the refresher's to decide.
   const init = async (utils: AuthUtilities): Promise<AuthConfig> => {
-    await sync.restore();
-    const refresher = createSessionRefresher({
-      transport,
-      store,
-      sync,
-      coordinator,
-      now,
-      retryDelayMs,
-      sendRefresh: (variables) => utils.mutate(RefreshMutation, variables, { requestPolicy: 'network-only', authRefresh: true }),
-    });
-
+    await store.restore();
+    const sendRefresh = (variables: { refreshToken?: string }) =>
+      utils.mutate(RefreshMutation, variables, { requestPolicy: 'network-only', authRefresh: true });
     return {
       addAuthToOperation,
-
-      willAuthError(operation) {
-        if (disposed || isSessionMutation(operation) || !store.dueForRefresh() || refresher.backingOff()) return false;
-        refreshFor = store.state.generation;
-        return true;
-      },
-
-      didAuthError(error, operation) {
-        if (disposed || isOwnRefresh(operation) || isSessionMutation(operation)) return false;
-        const reason = unauthenticatedReason(error);
-        if (reason === undefined) return false;
-        const { generation, status } = store.state;
-        const sentWith = generationOf(operation) ?? generation;
-        if (reason !== TOKEN_EXPIRED) {
-          // The server says this session is gone (revoked, missing, invalid): no refresh, logged out.
-          if (sentWith === generation && status !== 'logged-out') sync.end(reason);
-          return false;
-        }
-        if (operation.context.authAttempt) return false;
-        // Sent before the credentials last changed: replay it without refreshing (or, when the
-        // session ended since, fail it with the reason, in `refreshAuth`, without a request).
-        if (sentWith !== generation) return true;
-        if (status === 'logged-out' || refresher.backingOff()) return false;
-        refreshFor = generation;
-        return true;
-      },
-
+      willAuthError: (operation) => !disposed && refresher.refreshFirst(operation),
+      didAuthError: (error, operation) => !disposed && refresher.retryAfter(error, operation),
       async refreshAuth() {
-        // Results that arrive together (a burst of 401s) all land before the decision.
+        // Results that arrive together (a burst of 401s) all reach `didAuthError` before the decision.
         await nextTask();
-        const target = refreshFor;
-        refreshFor = undefined;
         if (disposed) throw refreshFailure(disposedError());
-        const { status, generation, loggedOutReason } = store.state;
-        if (status === 'logged-out') throw refreshFailure(loggedOutError(loggedOutReason ?? 'LOGGED_OUT'));
-        if (target !== generation) return;
-        await refresher.refresh(target);
+        await refresher.refresh(sendRefresh);
         if (disposed) throw refreshFailure(disposedError());
       },
     };
@@ -224,11 +185,11 @@ export function authRefreshExchange(options: AuthRefreshOptions): { exchange: Ex
   const auth: Auth = {
     transport,
     getState: () => store.state,
-    ready: () => sync.restore().then(() => store.state),
+    ready: () => store.restore().then(() => store.state),
     subscribe: (listener) => store.subscribe(listener),
     async setSession(payload) {
       const session = sessionFromPayload(transport, payload);
-      if (!disposed) await sync.start(session);
+      if (!disposed) await store.start(session);
     },
     async logout() {
       if (!client || disposed) return false;
@@ -240,7 +201,7 @@ export function authRefreshExchange(options: AuthRefreshOptions): { exchange: Ex
       // Until the server confirms, the session is alive there (and behind the cookies): saying
       // "logged out" would leave it running unnoticed. An authentication error means it is gone.
       const ended = result.data?.logout === true || (reason !== undefined && reason !== TOKEN_EXPIRED);
-      if (ended) sync.end('LOGGED_OUT');
+      if (ended) store.end('LOGGED_OUT');
       return ended;
     },
     checkSession() {
@@ -255,9 +216,9 @@ export function authRefreshExchange(options: AuthRefreshOptions): { exchange: Ex
     dispose() {
       if (disposed) return;
       disposed = true;
-      stopListening();
+      store.dispose();
       stopCheckingOnReturn();
-      if (!options.coordinator) coordinator.close();
+      tabs.close();
     },
   };
 
