@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
 import { announce } from '../announcer.ts';
 import { auth } from '../client.ts';
@@ -32,9 +32,13 @@ export function LoginPage({ notice }: { notice: string | undefined }) {
   const [password, setPassword] = useState('');
   const errors = useServerErrors(INPUTS);
 
-  // Why the user is here again is news to a screen-reader user too.
+  // Why the user is here again is news to a screen-reader user too; once per notice, also under
+  // StrictMode's second run of effects.
+  const announcedNotice = useRef<string>(undefined);
   useEffect(() => {
-    if (notice) announce(notice);
+    if (!notice || announcedNotice.current === notice) return;
+    announcedNotice.current = notice;
+    announce(notice);
   }, [notice]);
 
   const submit = async (event: FormEvent) => {
