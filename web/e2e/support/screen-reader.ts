@@ -17,7 +17,7 @@ declare global {
  * Records, in every tab of `context`, what a screen reader would announce from live regions, by
  * the rules they follow in practice: a change inside a live region (`aria-live`, `role=status`,
  * `role=alert`) that was already in the page is read (the added nodes' text, or the region's whole
- * text when it is `aria-atomic` or only its text changed); an `role=alert` element inserted with its
+ * text when it is `aria-atomic` or only its text changed); a `role=alert` element inserted with its
  * text is read; any other region inserted with its text already in it is not, since screen readers
  * miss those.
  */
