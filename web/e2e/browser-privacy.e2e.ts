@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectPage, launchBrowser, logInInPage, navLink, newAccount, openProfile, signUpInPage } from './support/browser.ts';
+import { expectPage, formMessage, launchBrowser, logInInPage, navLink, newAccount, openProfile, signUpInPage } from './support/browser.ts';
 import { startE2eServer, type E2eServer } from './support/e2e-server.ts';
 
 declare global {
@@ -115,14 +115,15 @@ describe('what the browser keeps and learns', () => {
     await navLink(laptopPage, 'Sessions').click();
     await expect.poll(() => laptopPage.locator('.session[data-session-id]').count()).toBe(3);
     await laptopPage.getByRole('button', { name: 'Log out everywhere else' }).click();
-    await laptopPage.getByText('Logged out of 2 other sessions.').waitFor();
+    await laptopPage.getByRole('dialog').getByRole('button', { name: 'Log out everywhere else' }).click();
+    await formMessage(laptopPage, 'Logged out of 2 other sessions.').waitFor();
 
     await comeBack(phonePage, 'visibilitychange');
     await expectPage(phonePage, 'login');
-    await phonePage.getByText('Your session was ended from another device. Please log in again.').waitFor();
+    await formMessage(phonePage, 'Your session was ended from another device. Please log in again.').waitFor();
     await comeBack(tabletPage, 'focus');
     await expectPage(tabletPage, 'login');
-    await tabletPage.getByText('Your session was ended from another device. Please log in again.').waitFor();
+    await formMessage(tabletPage, 'Your session was ended from another device. Please log in again.').waitFor();
 
     await comeBack(laptopPage, 'focus');
     await expect.poll(() => server.count('AuthSessionCheck', { status: 200 })).toBeGreaterThanOrEqual(1);

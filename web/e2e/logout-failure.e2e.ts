@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startTcpProxy, type TcpProxy } from '../../server/test/support/tcp-proxy.ts';
-import { expectPage, launchBrowser, newAccount, openProfile, sessionCookies, signUpInPage, type BrowserProfile } from './support/browser.ts';
+import { expectPage, formMessage, launchBrowser, newAccount, openProfile, sessionCookies, signUpInPage, type BrowserProfile } from './support/browser.ts';
 import { startE2eServer, type E2eServer } from './support/e2e-server.ts';
 
 /**
@@ -53,7 +53,7 @@ describe('a logout the server does not confirm', () => {
     await first.getByRole('button', { name: 'Try again' }).waitFor();
     for (const tab of [first, second]) {
       expect(await tab.locator('[data-page="profile"]').isVisible()).toBe(true);
-      expect(await tab.getByText('You have been logged out.').count()).toBe(0);
+      expect(await formMessage(tab, 'You have been logged out.').count()).toBe(0);
     }
     expect(await sessionCookies(profile.context)).toHaveLength(2);
     const third = await profile.newTab();
@@ -68,7 +68,7 @@ describe('a logout the server does not confirm', () => {
     await first.getByRole('button', { name: 'Try again' }).click();
     for (const tab of [first, second]) {
       await expectPage(tab, 'login');
-      await tab.getByText('You have been logged out.').waitFor();
+      await formMessage(tab, 'You have been logged out.').waitFor();
     }
     expect(server.count('AuthLogout', { status: 200 })).toBe(confirmedBefore + 1);
     expect(await sessionCookies(profile.context)).toEqual([]);

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectPage, launchBrowser, logInInPage, navLink, newAccount, openProfile, screenshot, signUpInPage, type Account } from './support/browser.ts';
+import { expectPage, formMessage, launchBrowser, logInInPage, navLink, newAccount, openProfile, screenshot, signUpInPage, type Account } from './support/browser.ts';
 import { startE2eServer, type E2eServer } from './support/e2e-server.ts';
 
 const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
@@ -62,13 +62,17 @@ describe('the sessions page', () => {
     expect(await rows.filter({ hasText: 'Node.js program' }).count()).toBe(1);
     await screenshot(laptopPage, 'sessions');
 
-    await phoneRow.getByRole('button', { name: 'Revoke' }).click();
+    await phoneRow.getByRole('button', { name: 'Revoke Safari on iOS, 127.0.0.1' }).click();
+    const dialog = laptopPage.getByRole('dialog', { name: 'Revoke Safari on iOS?' });
+    await dialog.waitFor();
+    await screenshot(laptopPage, 'sessions-revoke-dialog');
+    await dialog.getByRole('button', { name: 'Revoke', exact: true }).click();
     await expect.poll(() => rows.count()).toBe(2);
     expect(await rows.filter({ hasText: 'Safari on iOS' }).count()).toBe(0);
 
     await navLink(phonePage, 'Sessions').click();
     await expectPage(phonePage, 'login');
-    await phonePage.getByText('Your session was ended from another device. Please log in again.').waitFor();
+    await formMessage(phonePage, 'Your session was ended from another device. Please log in again.').waitFor();
     expect(new URL(phonePage.url()).pathname).toBe('/login');
     await screenshot(phonePage, 'login-session-ended');
     await laptop.context.close();
@@ -89,9 +93,13 @@ describe('the sessions page', () => {
     const rows = laptopPage.locator('.session[data-session-id]');
     await expect.poll(() => rows.count()).toBe(3);
     await laptopPage.getByRole('button', { name: 'Log out everywhere else' }).click();
-    await laptopPage.getByText('Logged out of 2 other sessions.').waitFor();
+    const dialog = laptopPage.getByRole('dialog', { name: 'Log out everywhere else?' });
+    expect(await dialog.textContent()).toContain('2 other sessions will be logged out at once.');
+    expect(await rows.count(), 'nothing ends before the confirmation').toBe(3);
+    await dialog.getByRole('button', { name: 'Log out everywhere else' }).click();
+    await formMessage(laptopPage, 'Logged out of 2 other sessions.').waitFor();
     await expect.poll(() => rows.count()).toBe(1);
-    expect(await laptopPage.getByRole('button', { name: 'Log out everywhere else' }).isDisabled()).toBe(true);
+    expect(await laptopPage.getByRole('button', { name: 'Log out everywhere else' }).getAttribute('aria-disabled')).toBe('true');
     await screenshot(laptopPage, 'sessions-others-logged-out');
 
     expect((await meAsProgram(programToken)).errors?.[0]?.extensions.reason).toBe('SESSION_REVOKED');

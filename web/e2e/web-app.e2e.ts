@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   expectPage,
   fieldError,
+  formMessage,
   launchBrowser,
   logInInPage,
   newAccount,
@@ -14,6 +15,7 @@ import {
   navLink,
 } from './support/browser.ts';
 import { startE2eServer, type E2eServer } from './support/e2e-server.ts';
+import { announcements, recordAnnouncements } from './support/screen-reader.ts';
 
 describe('the web app in Chromium', () => {
   let server: E2eServer;
@@ -107,7 +109,7 @@ describe('the web app in Chromium', () => {
     await page.getByLabel('Name').fill('Grace B. Hopper');
     await page.getByLabel('Avatar URL').fill(`${server.origin}/favicon.svg`);
     await page.getByRole('button', { name: 'Save changes' }).click();
-    await page.getByText('Your profile was saved.').waitFor();
+    await formMessage(page, 'Your profile was saved.').waitFor();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Grace B. Hopper');
     await expect.poll(() => page.getByTestId('account-name').textContent(), { message: 'the header follows the change' }).toBe('Grace B. Hopper');
 
@@ -133,12 +135,13 @@ describe('the web app in Chromium', () => {
     // Plain http on this machine is the exception.
     await page.getByLabel('Avatar URL').fill(`${server.origin}/favicon.svg`);
     await page.getByRole('button', { name: 'Save changes' }).click();
-    await page.getByText('Your profile was saved.').waitFor();
+    await formMessage(page, 'Your profile was saved.').waitFor();
     await profile.context.close();
   });
 
   it('explains wrong credentials, a taken email, invalid input and rate limiting with the time to wait', async () => {
     const profile = await openProfile(browser, server);
+    await recordAnnouncements(profile.context);
     const page = await profile.newTab();
     const account = newAccount();
     await signUpInPage(page, account);
@@ -146,6 +149,15 @@ describe('the web app in Chromium', () => {
     await expectPage(page, 'login');
 
     await page.goto('/signup');
+    const signUpsBefore = server.count('SignUp');
+    // Every mistake the form can see shows at once, before the server is asked.
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect.poll(() => page.locator('[data-field-error]').evaluateAll((notes) => notes.map((note) => note.getAttribute('data-field-error')))).toEqual([
+      'name',
+      'email',
+      'password',
+    ]);
+    expect(server.count('SignUp'), 'the server was not asked').toBe(signUpsBefore);
     await page.getByLabel('Name').fill('Someone Else');
     await page.getByLabel('Email').fill(account.email.toUpperCase());
     await page.getByLabel('Password').fill('short');
@@ -170,15 +182,24 @@ describe('the web app in Chromium', () => {
       await page.getByLabel('Password').fill(`wrong password ${attempt}`);
       await page.getByRole('button', { name: 'Log in' }).click();
       await expect.poll(() => server.count('LogIn', { status: 200 })).toBe(answeredBefore + attempt);
-      await page.getByRole('alert').getByText('Incorrect email or password.').waitFor();
+      await formMessage(page, 'Incorrect email or password.').waitFor();
     }
     await page.getByLabel('Password').fill(account.password);
     await page.getByRole('button', { name: 'Log in' }).click();
-    const alert = page.getByRole('alert');
-    await expect.poll(() => alert.textContent()).toMatch(/^Too many attempts\. Try again in (15 minutes|14 min \d+ s)\.$/);
-    expect(await page.getByRole('button', { name: 'Log in' }).isDisabled(), 'the button waits out the limit').toBe(true);
+    const message = page.locator('[data-form-message="error"]');
+    await expect.poll(() => message.textContent()).toMatch(/^Too many attempts\. Try again in (15 minutes|14 min \d+ s)\.$/);
+    expect(await page.getByRole('button', { name: 'Log in' }).getAttribute('aria-disabled'), 'the button waits out the limit').toBe('true');
     expect(server.count('LogIn', { status: 429 })).toBe(1);
     await screenshot(page, 'login-rate-limited');
+
+    // The wait is announced once, when it starts; the number counts down on screen only.
+    const limited = (said: string[]) => said.filter((text) => text.startsWith('Too many attempts.'));
+    await expect.poll(async () => limited(await announcements(page))).toHaveLength(1);
+    const [announced] = limited(await announcements(page));
+    expect(announced).toMatch(/^Too many attempts\. Try again in (15 minutes|14 min \d+ s)\.$/);
+    const shown = await message.textContent();
+    await expect.poll(() => message.textContent(), { timeout: 5_000 }).not.toBe(shown);
+    expect(limited(await announcements(page)), 'not announced again as it counts down').toEqual([announced]);
     await profile.context.close();
   });
 
@@ -245,12 +266,12 @@ describe('the web app in Chromium', () => {
     await screenshot(page, 'change-password-errors');
     await page.getByLabel('Repeat the new password').fill('a brand new secret');
     await page.getByRole('button', { name: 'Change password' }).click();
-    await page.getByText('Your password was changed.').waitFor();
+    await formMessage(page, 'Your password was changed.').waitFor();
     await screenshot(page, 'change-password');
 
     await navLink(phonePage, 'Sessions').click();
     await expectPage(phonePage, 'login');
-    await phonePage.getByText('Your session was ended from another device.').waitFor();
+    await formMessage(phonePage, 'Your session was ended from another device.').waitFor();
     await logInInPage(phonePage, { email: account.email, password: 'a brand new secret' }, 'sessions');
     await laptop.context.close();
     await phone.context.close();
@@ -266,7 +287,7 @@ describe('the web app in Chromium', () => {
 
     await page.getByRole('button', { name: 'Log out' }).click();
     await expectPage(page, 'login');
-    await page.getByText('You have been logged out.').waitFor();
+    await formMessage(page, 'You have been logged out.').waitFor();
     expect(await sessionCookies(profile.context)).toEqual([]);
     expect(server.count('AuthLogout', { status: 200 })).toBe(logoutsBefore + 1);
 

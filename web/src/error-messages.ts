@@ -37,6 +37,11 @@ const FIELD_RULES: Record<string, string> = {
   avatarUrl: 'Enter an image address starting with https:// (at most 2048 characters).',
 };
 
+/** What a valid value of `field` looks like, for the forms' own checks. */
+export function fieldRule(field: 'email' | 'password' | 'name'): string {
+  return FIELD_RULES[field] ?? '';
+}
+
 const NETWORK = 'Cannot reach the server. Check your connection and try again.';
 const UNAVAILABLE = 'The service is temporarily unavailable. Please try again in a moment.';
 const UNEXPECTED = 'Something went wrong on our side. Please try again.';

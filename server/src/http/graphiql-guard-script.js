@@ -43,14 +43,18 @@
   // if open meanwhile, would write its documents back (GraphiQL saves half a second after a change,
   // and this page lives on until the reload has arrived): it stops writing, forgets, and reloads.
   if (typeof BroadcastChannel === 'function') {
+    // Wrapped now, before GraphiQL loads: GraphiQL binds localStorage.setItem once when it starts,
+    // so a wrapper put in place only when the message arrives would never see its writes.
+    let forgetting = false;
+    const setItem = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (key, value) {
+      if (!(forgetting && String(key).startsWith(STORAGE_PREFIX))) setItem.call(this, key, value);
+    };
     const channel = new BroadcastChannel('graphql-auth');
     channel.onmessage = (event) => {
       const data = event.data;
       if (!data || data.kind !== 'auth' || !data.message || data.message.type !== 'logged-out') return;
-      const setItem = Storage.prototype.setItem;
-      Storage.prototype.setItem = function (key, value) {
-        if (!String(key).startsWith(STORAGE_PREFIX)) setItem.call(this, key, value);
-      };
+      forgetting = true;
       const keys = [];
       for (let index = 0; index < localStorage.length; index += 1) {
         const key = localStorage.key(index);

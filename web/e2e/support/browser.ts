@@ -104,6 +104,14 @@ export async function screenshot(page: Page, name: string, { whileLoading = fals
   await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png`, fullPage: true, caret: 'hide', animations: 'disabled' });
 }
 
+/**
+ * A message about a whole form or page as the page shows it (an error, a success, a notice). The
+ * same text may also sit in the screen-reader announcements, which this leaves out.
+ */
+export function formMessage(page: Page, text: string) {
+  return page.locator('[data-form-message]').getByText(text);
+}
+
 /** A field's error message as the page shows it under the input named `name`. */
 export function fieldError(page: Page, name: string) {
   return page.locator(`[data-field-error="${name}"]`);

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useState, type MouseEvent, type ReactNode } from 'react';
 import { Link } from '../router.tsx';
 import { useAuth } from '../session.ts';
 import { Avatar } from './avatar.tsx';
@@ -37,11 +37,24 @@ function useLogout(): { progress: LogoutProgress; logOut(): void } {
   };
 }
 
-/** The signed-in frame: brand, navigation, who is logged in, and logging out. */
+/**
+ * The skip link's target: the page's main heading, so the next Tab goes on from there and a screen
+ * reader reads where the user landed; the `<main>` itself when there is none.
+ */
+function skipToContent(event: MouseEvent<HTMLAnchorElement>) {
+  event.preventDefault();
+  const main = document.getElementById('main');
+  (main?.querySelector<HTMLElement>('h1[tabindex]') ?? main)?.focus();
+}
+
+/** The signed-in frame: a skip link, brand, navigation, who is logged in, and logging out. */
 export function AppShell({ viewer, pathname, children }: { viewer: ShellViewer | undefined; pathname: string; children: ReactNode }) {
   const { progress, logOut } = useLogout();
   return (
     <div className="shell">
+      <a href="#main" className="skip-link" onClick={skipToContent}>
+        Skip to content
+      </a>
       <header className="topbar">
         <div className="topbar-inner">
           <Link to="/profile" className="brand">
@@ -66,7 +79,13 @@ export function AppShell({ viewer, pathname, children }: { viewer: ShellViewer |
             ) : (
               <span className="skeleton skeleton-account" aria-hidden="true" />
             )}
-            <button type="button" className="button button-quiet" disabled={progress === 'busy'} onClick={logOut}>
+            {/* Inactive rather than disabled while busy, so focus stays on it if the logout fails. */}
+            <button
+              type="button"
+              className="button button-quiet"
+              aria-disabled={progress === 'busy' || undefined}
+              onClick={progress === 'busy' ? undefined : logOut}
+            >
               {progress === 'busy' ? 'Logging out…' : 'Log out'}
             </button>
           </div>
@@ -74,7 +93,7 @@ export function AppShell({ viewer, pathname, children }: { viewer: ShellViewer |
       </header>
       {progress === 'failed' && (
         <div className="shell-notice">
-          <FormAlert tone="error">
+          <FormAlert tone="error" role="alert">
             <p>Logging out failed: the server did not confirm it, so you are still logged in, here and in your other tabs.</p>
             <button type="button" className="button button-quiet alert-action" onClick={logOut}>
               Try again
@@ -82,7 +101,9 @@ export function AppShell({ viewer, pathname, children }: { viewer: ShellViewer |
           </FormAlert>
         </div>
       )}
-      <main className="content">{children}</main>
+      <main id="main" className="content" tabIndex={-1}>
+        {children}
+      </main>
     </div>
   );
 }

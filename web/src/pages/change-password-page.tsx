@@ -1,10 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
+import { announce } from '../announcer.ts';
 import { Field } from '../components/field.tsx';
 import { FormAlert } from '../components/form-alert.tsx';
-import { formErrors, type FormErrors } from '../error-messages.ts';
+import { SubmitButton } from '../components/submit-button.tsx';
+import { checkNewPassword, mistakesOf } from '../field-checks.ts';
 import { graphql } from '../gql';
-import { usePageTitle } from '../use-page-title.ts';
+import { usePageArrival } from '../use-page-arrival.ts';
+import { useServerErrors } from '../use-server-errors.ts';
 
 /** The account's email, for the hidden username field password managers file the new password under. */
 const PasswordAccountQuery = graphql(`
@@ -24,14 +27,16 @@ const ChangePasswordMutation = graphql(`
 
 const INPUTS = ['currentPassword', 'newPassword'] as const;
 
+const CHANGED = 'Your password was changed. Your other devices were logged out.';
+
 /** The current password and a new one, twice; the other devices are logged out once it changes. */
 export function ChangePasswordPage() {
-  usePageTitle('Change password');
+  const heading = usePageArrival('Change password');
   const [{ fetching }, changePassword] = useMutation(ChangePasswordMutation);
   const [currentPassword, setCurrentPassword] = useState('');
   const [newPassword, setNewPassword] = useState('');
   const [confirmation, setConfirmation] = useState('');
-  const [errors, setErrors] = useState<FormErrors>({ fields: {} });
+  const errors = useServerErrors(INPUTS);
   const [changed, setChanged] = useState(false);
   const [{ data: account }] = useQuery({ query: PasswordAccountQuery });
   const email = account?.me.email ?? '';
@@ -39,29 +44,35 @@ export function ChangePasswordPage() {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setChanged(false);
-    const mistakes: Record<string, string> = {};
-    if (!currentPassword) mistakes.currentPassword = 'Enter your current password.';
-    if (newPassword !== confirmation) mistakes.confirmation = 'The two new passwords do not match.';
-    if (Object.keys(mistakes).length > 0) return setErrors({ fields: mistakes });
-    setErrors({ fields: {} });
+    const mistakes = mistakesOf({
+      currentPassword: currentPassword ? undefined : 'Enter your current password.',
+      newPassword: checkNewPassword(newPassword),
+      confirmation: newPassword === confirmation ? undefined : 'The two new passwords do not match.',
+    });
+    if (!errors.check(mistakes)) return;
     const result = await changePassword({ currentPassword, newPassword });
-    if (result.error) return setErrors(formErrors(result.error, INPUTS));
+    if (result.error) return errors.report(result.error);
     setCurrentPassword('');
     setNewPassword('');
     setConfirmation('');
     setChanged(true);
+    announce(CHANGED);
   };
+
+  const { formMessage } = errors;
 
   return (
     <div className="page" data-page="change-password">
       <section className="card" aria-labelledby="password-title">
-        <h1 id="password-title">Change password</h1>
+        <h1 id="password-title" ref={heading} tabIndex={-1}>
+          Change password
+        </h1>
         <p className="muted">Changing it logs out every other device, in case someone else knew the old one.</p>
-        <form className="form form-narrow" onSubmit={submit} noValidate>
-          {errors.form && <FormAlert tone="error">{errors.form}</FormAlert>}
+        <form className="form form-narrow" ref={errors.formRef} onSubmit={submit} noValidate>
+          {formMessage && <FormAlert tone="error">{formMessage}</FormAlert>}
           {/* Password managers store the new password under this account's name. */}
           <input type="email" name="username" autoComplete="username" value={email} readOnly hidden />
-          {changed && <FormAlert tone="success">Your password was changed. Your other devices were logged out.</FormAlert>}
+          {changed && <FormAlert tone="success">{CHANGED}</FormAlert>}
           <Field
             label="Current password"
             name="currentPassword"
@@ -91,10 +102,9 @@ export function ChangePasswordPage() {
             error={errors.fields.confirmation}
           />
           <div className="form-actions">
-            <button type="submit" className="button button-primary" disabled={fetching} aria-busy={fetching}>
-              {fetching && <span className="spinner spinner-inverse" aria-hidden="true" />}
-              {fetching ? 'Changing…' : 'Change password'}
-            </button>
+            <SubmitButton busy={fetching} busyLabel="Changing…" disabled={errors.waiting}>
+              Change password
+            </SubmitButton>
           </div>
         </form>
       </section>

@@ -1,14 +1,15 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
+import { announce } from '../announcer.ts';
 import { AuthLayout } from '../components/auth-layout.tsx';
 import { Field } from '../components/field.tsx';
 import { FormAlert } from '../components/form-alert.tsx';
 import { SubmitButton } from '../components/submit-button.tsx';
+import { checkEmail, mistakesOf } from '../field-checks.ts';
 import { graphql } from '../gql';
 import { Link } from '../router.tsx';
 import { useAuth } from '../session.ts';
 import { useServerErrors } from '../use-server-errors.ts';
-import { usePageTitle } from '../use-page-title.ts';
 
 const LogInMutation = graphql(`
   mutation LogIn($input: LoginInput!) {
@@ -22,20 +23,24 @@ const INPUTS = ['email', 'password'] as const;
 
 /** Email and password; a notice when the session ended (logged out, revoked elsewhere, expired). */
 export function LoginPage({ notice }: { notice: string | undefined }) {
-  usePageTitle('Log in');
   const auth = useAuth();
   const [{ fetching }, logIn] = useMutation(LogInMutation);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const errors = useServerErrors(INPUTS);
 
+  // Why the user is here again is news to a screen-reader user too; once per notice, also under
+  // StrictMode's second run of effects.
+  const announcedNotice = useRef<string>(undefined);
+  useEffect(() => {
+    if (!notice || announcedNotice.current === notice) return;
+    announcedNotice.current = notice;
+    announce(notice);
+  }, [notice]);
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const missing: Record<string, string> = {};
-    if (!email.trim()) missing.email = 'Enter your email address.';
-    if (!password) missing.password = 'Enter your password.';
-    errors.showFieldErrors(missing);
-    if (Object.keys(missing).length > 0) return;
+    if (!errors.check(mistakesOf({ email: checkEmail(email), password: password ? undefined : 'Enter your password.' }))) return;
     const result = await logIn({ input: { email, password } });
     if (result.data) return auth.setSession(result.data.login);
     errors.report(result.error);
@@ -45,6 +50,7 @@ export function LoginPage({ notice }: { notice: string | undefined }) {
 
   return (
     <AuthLayout
+      pageTitle="Log in"
       title="Welcome back"
       subtitle="Log in to manage your account."
       footer={
@@ -53,19 +59,10 @@ export function LoginPage({ notice }: { notice: string | undefined }) {
         </>
       }
     >
-      <form className="form" onSubmit={submit} noValidate data-page="login">
+      <form className="form" ref={errors.formRef} onSubmit={submit} noValidate data-page="login">
         {notice && !formMessage && <FormAlert tone="info">{notice}</FormAlert>}
         {formMessage && <FormAlert tone="error">{formMessage}</FormAlert>}
-        <Field
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="username"
-          autoFocus
-          value={email}
-          onChange={setEmail}
-          error={errors.fields.email}
-        />
+        <Field label="Email" name="email" type="email" autoComplete="username" value={email} onChange={setEmail} error={errors.fields.email} />
         <Field
           label="Password"
           name="password"
@@ -75,7 +72,7 @@ export function LoginPage({ notice }: { notice: string | undefined }) {
           onChange={setPassword}
           error={errors.fields.password}
         />
-        <SubmitButton busy={fetching} busyLabel="Logging in…" disabled={errors.waiting}>
+        <SubmitButton busy={fetching} busyLabel="Logging in…" disabled={errors.waiting} block>
           Log in
         </SubmitButton>
       </form>

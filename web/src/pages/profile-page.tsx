@@ -1,15 +1,19 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
+import { announce } from '../announcer.ts';
 import { Avatar } from '../components/avatar.tsx';
 import { Field } from '../components/field.tsx';
 import { FormAlert } from '../components/form-alert.tsx';
 import { ChevronRightIcon } from '../components/icons.tsx';
 import { PageError } from '../components/page-error.tsx';
-import { errorMessage, formErrors, type FormErrors } from '../error-messages.ts';
+import { SubmitButton } from '../components/submit-button.tsx';
+import { errorMessage } from '../error-messages.ts';
+import { checkName, mistakesOf } from '../field-checks.ts';
 import { formatMonth } from '../format.ts';
 import { graphql } from '../gql';
 import { Link } from '../router.tsx';
-import { usePageTitle } from '../use-page-title.ts';
+import { usePageArrival } from '../use-page-arrival.ts';
+import { useServerErrors } from '../use-server-errors.ts';
 
 const ProfilePageQuery = graphql(`
   query ProfilePage {
@@ -43,28 +47,33 @@ const UpdateProfileMutation = graphql(`
 
 const INPUTS = ['name', 'avatarUrl'] as const;
 
+const SAVED = 'Your profile was saved.';
+
 /** Name and avatar, saved together; an empty avatar address removes the picture. */
 function ProfileForm({ initialName, initialAvatarUrl }: { initialName: string; initialAvatarUrl: string }) {
   const [{ fetching }, updateProfile] = useMutation(UpdateProfileMutation);
   const [name, setName] = useState(initialName);
   const [avatarUrl, setAvatarUrl] = useState(initialAvatarUrl);
-  const [errors, setErrors] = useState<FormErrors>({ fields: {} });
+  const errors = useServerErrors(INPUTS);
   const [saved, setSaved] = useState(false);
   const changed = name !== initialName || avatarUrl !== initialAvatarUrl;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setErrors({ fields: {} });
     setSaved(false);
+    if (!errors.check(mistakesOf({ name: checkName(name) }))) return;
     const result = await updateProfile({ name, avatarUrl: avatarUrl.trim() === '' ? null : avatarUrl });
-    if (result.error) return setErrors(formErrors(result.error, INPUTS));
+    if (result.error) return errors.report(result.error);
     setSaved(true);
+    announce(SAVED);
   };
 
+  const { formMessage } = errors;
+
   return (
-    <form className="form" onSubmit={submit} noValidate>
-      {errors.form && <FormAlert tone="error">{errors.form}</FormAlert>}
-      {saved && !changed && <FormAlert tone="success">Your profile was saved.</FormAlert>}
+    <form className="form" ref={errors.formRef} onSubmit={submit} noValidate>
+      {formMessage && <FormAlert tone="error">{formMessage}</FormAlert>}
+      {saved && !changed && <FormAlert tone="success">{SAVED}</FormAlert>}
       <Field label="Name" name="name" autoComplete="name" value={name} onChange={setName} error={errors.fields.name} />
       <Field
         label="Avatar URL"
@@ -78,15 +87,14 @@ function ProfileForm({ initialName, initialAvatarUrl }: { initialName: string; i
         hint="A link to a square image. Leave it empty to show your initials."
       />
       <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={fetching || !changed} aria-busy={fetching}>
-          {fetching && <span className="spinner spinner-inverse" aria-hidden="true" />}
-          {fetching ? 'Saving…' : 'Save changes'}
-        </button>
+        {/* Nothing to save keeps the button in place and focused, only inactive. */}
+        <SubmitButton busy={fetching} busyLabel="Saving…" disabled={!changed || errors.waiting}>
+          Save changes
+        </SubmitButton>
       </div>
     </form>
   );
 }
-
 /** How many devices are logged in, with the way to the sessions page. */
 function SecuritySummary() {
   const [{ data, error }] = useQuery({ query: SessionsSummaryQuery, requestPolicy: 'network-only' });
@@ -126,41 +134,47 @@ function SecuritySummary() {
   );
 }
 
-/** The signed-in user: who they are, their name and avatar to edit, and a way to their security settings. */
+/**
+ * The signed-in user: who they are, their name and avatar to edit, and a way to their security
+ * settings. The heading is one element from the placeholder to the loaded page (its text becomes
+ * the user's name), so focus put on it when the page arrives stays there.
+ */
 export function ProfilePage() {
-  usePageTitle('Profile');
+  const heading = usePageArrival('Profile');
   const [{ data, error }, reexecute] = useQuery({ query: ProfilePageQuery, requestPolicy: 'network-only' });
   const me = data?.me;
   return (
     <div className="page" data-page="profile">
       <section className="card" aria-labelledby="profile-title" aria-busy={!me}>
+        <div className="profile-header">
+          {me ? <Avatar name={me.name} url={me.avatarUrl} size={72} /> : <span className="skeleton skeleton-avatar" />}
+          <div className={me ? 'profile-identity' : 'skeleton-lines'}>
+            <h1 id="profile-title" ref={heading} tabIndex={-1} className={me ? undefined : 'visually-hidden'}>
+              {me ? me.name : 'Profile'}
+            </h1>
+            {me ? (
+              <>
+                <p className="muted profile-email">{me.email}</p>
+                <p className="muted small">Member since {formatMonth(me.createdAt)}</p>
+              </>
+            ) : (
+              !error && (
+                <>
+                  <span className="skeleton skeleton-line wide" />
+                  <span className="skeleton skeleton-line" />
+                </>
+              )
+            )}
+          </div>
+        </div>
         {me ? (
           <>
-            <div className="profile-header">
-              <Avatar name={me.name} url={me.avatarUrl} size={72} />
-              <div>
-                <h1 id="profile-title">{me.name}</h1>
-                <p className="muted">{me.email}</p>
-                <p className="muted small">Member since {formatMonth(me.createdAt)}</p>
-              </div>
-            </div>
             <hr />
             <h2>Edit profile</h2>
             <ProfileForm key={me.id} initialName={me.name} initialAvatarUrl={me.avatarUrl ?? ''} />
           </>
-        ) : error ? (
-          <PageError message={errorMessage(error)} onRetry={() => reexecute({ requestPolicy: 'network-only' })} />
         ) : (
-          <div className="profile-header">
-            <span className="skeleton skeleton-avatar" />
-            <div className="skeleton-lines">
-              <h1 id="profile-title" className="visually-hidden">
-                Profile
-              </h1>
-              <span className="skeleton skeleton-line wide" />
-              <span className="skeleton skeleton-line" />
-            </div>
-          </div>
+          error && <PageError message={errorMessage(error)} onRetry={() => reexecute({ requestPolicy: 'network-only' })} />
         )}
       </section>
       <SecuritySummary />

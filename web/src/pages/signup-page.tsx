@@ -4,11 +4,11 @@ import { AuthLayout } from '../components/auth-layout.tsx';
 import { Field } from '../components/field.tsx';
 import { FormAlert } from '../components/form-alert.tsx';
 import { SubmitButton } from '../components/submit-button.tsx';
+import { checkEmail, checkName, checkNewPassword, mistakesOf } from '../field-checks.ts';
 import { graphql } from '../gql';
 import { Link } from '../router.tsx';
 import { useAuth } from '../session.ts';
 import { useServerErrors } from '../use-server-errors.ts';
-import { usePageTitle } from '../use-page-title.ts';
 
 const SignUpMutation = graphql(`
   mutation SignUp($input: SignupInput!) {
@@ -20,9 +20,8 @@ const SignUpMutation = graphql(`
 
 const INPUTS = ['name', 'email', 'password'] as const;
 
-/** Name, email and password; the server's verdict on each shows under its input. */
+/** Name, email and password: every mistake shows under its input at once, then the server's verdict. */
 export function SignupPage() {
-  usePageTitle('Create an account');
   const auth = useAuth();
   const [{ fetching }, signUp] = useMutation(SignUpMutation);
   const [name, setName] = useState('');
@@ -32,7 +31,7 @@ export function SignupPage() {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    errors.showFieldErrors();
+    if (!errors.check(mistakesOf({ name: checkName(name), email: checkEmail(email), password: checkNewPassword(password) }))) return;
     const result = await signUp({ input: { name, email, password } });
     if (result.data) return auth.setSession(result.data.signup);
     errors.report(result.error);
@@ -42,6 +41,7 @@ export function SignupPage() {
 
   return (
     <AuthLayout
+      pageTitle="Create an account"
       title="Create your account"
       subtitle="It takes less than a minute."
       footer={
@@ -50,10 +50,11 @@ export function SignupPage() {
         </>
       }
     >
-      <form className="form" onSubmit={submit} noValidate data-page="signup">
+      <form className="form" ref={errors.formRef} onSubmit={submit} noValidate data-page="signup">
         {formMessage && <FormAlert tone="error">{formMessage}</FormAlert>}
-        <Field label="Name" name="name" autoComplete="name" autoFocus value={name} onChange={setName} error={errors.fields.name} />
-        <Field label="Email" name="email" type="email" autoComplete="email" value={email} onChange={setEmail} error={errors.fields.email} />
+        <Field label="Name" name="name" autoComplete="name" value={name} onChange={setName} error={errors.fields.name} />
+        {/* username, not email: password managers file the new password under this address. */}
+        <Field label="Email" name="email" type="email" autoComplete="username" value={email} onChange={setEmail} error={errors.fields.email} />
         <Field
           label="Password"
           name="password"
@@ -64,7 +65,7 @@ export function SignupPage() {
           error={errors.fields.password}
           hint="At least 8 characters. A few unrelated words work well."
         />
-        <SubmitButton busy={fetching} busyLabel="Creating your account…" disabled={errors.waiting}>
+        <SubmitButton busy={fetching} busyLabel="Creating your account…" disabled={errors.waiting} block>
           Create account
         </SubmitButton>
       </form>

@@ -1,0 +1,194 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectPage, launchBrowser, newAccount, openProfile, signUpInPage, type Account } from './support/browser.ts';
+import { startE2eServer, type E2eServer } from './support/e2e-server.ts';
+import {
+  axeViolations,
+  emulateForcedColors,
+  focusedElement,
+  focusRing,
+  focusRingsOfEveryTabStop,
+  screenshotFocus,
+  tabTo,
+  type AxeViolation,
+  type FocusRing,
+} from './support/screen-reader.ts';
+
+const VIEWPORTS = {
+  desktop: { width: 1200, height: 800 },
+  mobile: { width: 390, height: 844 },
+};
+
+/** A ring a keyboard user sees: an outline (kept in forced colours) of 2 px or more, 3:1 against its surroundings. */
+const isVisibleRing = (ring: FocusRing) => ring.outlineStyle !== 'none' && ring.outlineWidthPx >= 2 && ring.contrast >= 3;
+
+/**
+ * The automated audit and what it cannot see: axe-core on every page and state, desktop and
+ * mobile; the focus ring of every Tab stop; forced colours; reflow at 320 px; reduced motion.
+ */
+describe('the web app’s accessibility audit', () => {
+  let server: E2eServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startE2eServer(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** A second session on the account, so the sessions page has a Revoke button. */
+  const logInAsProgram = (account: Account) =>
+    fetch(server.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: 'mutation ($input: LoginInput!) { login(input: $input, transport: BEARER) { accessToken } }',
+        variables: { input: { email: account.email, password: account.password } },
+      }),
+    });
+
+  /** Loads `path` afresh and waits for its page, with no request pending. */
+  const open = async (page: Page, path: string, name: string) => {
+    await page.goto(path);
+    await expectPage(page, name);
+    await page.waitForLoadState('networkidle');
+  };
+
+  for (const [viewportName, viewport] of Object.entries(VIEWPORTS)) {
+    it(`${viewportName}: every page and state has no axe-core violation (WCAG 2.1 A/AA, best practice), and every Tab stop shows a focus ring of at least 3:1`, async () => {
+      const profile = await openProfile(browser, server, { viewport });
+      const page = await profile.newTab();
+      const violations: Record<string, AxeViolation[]> = {};
+      const faintRings: Record<string, FocusRing[]> = {};
+      const audit = async (state: string, { rings = true } = {}) => {
+        violations[state] = await axeViolations(page);
+        if (rings) faintRings[state] = (await focusRingsOfEveryTabStop(page)).filter((ring) => !isVisibleRing(ring));
+      };
+
+      await open(page, '/login', 'login');
+      await audit('login');
+      await open(page, '/no-such-page', 'not-found');
+      await audit('not found');
+      await open(page, '/signup', 'signup');
+      await audit('signup');
+      await page.getByRole('button', { name: 'Create account' }).click();
+      await page.locator('[data-field-error="password"]').waitFor();
+      await audit('signup with every field wrong', { rings: false });
+
+      const account = newAccount();
+      await signUpInPage(page, account);
+      await logInAsProgram(account);
+      await open(page, '/profile', 'profile');
+      await audit('profile');
+      await open(page, '/sessions', 'sessions');
+      await page.locator('[data-revoke]').waitFor();
+      await audit('sessions');
+      await page.locator('[data-revoke]').click();
+      await page.getByRole('dialog').waitFor();
+      await audit('sessions with the revoke dialog');
+      await page.keyboard.press('Escape');
+      await open(page, '/password', 'change-password');
+      await audit('change password');
+      await page.getByRole('button', { name: 'Change password' }).click();
+      await page.locator('[data-field-error="currentPassword"]').waitFor();
+      await audit('change password with every field wrong', { rings: false });
+
+      expect(violations).toEqual(Object.fromEntries(Object.keys(violations).map((state) => [state, []])));
+      expect(faintRings).toEqual(Object.fromEntries(Object.keys(faintRings).map((state) => [state, []])));
+      await profile.context.close();
+    });
+  }
+
+  it('keeps focus rings as outlines in forced colours (screenshots of focused states under test-results/screenshots/forced-colors-*)', async () => {
+    const profile = await openProfile(browser, server);
+    const page = await profile.newTab();
+    await emulateForcedColors(page, true);
+    expect(await page.evaluate(() => matchMedia('(forced-colors: active)').matches)).toBe(true);
+    const rings: Record<string, FocusRing> = {};
+    const capture = async (name: string) => {
+      rings[name] = await focusRing(page);
+      await screenshotFocus(page, `forced-colors-${name}`);
+    };
+
+    await open(page, '/login', 'login');
+    await tabTo(page, 'textbox', 'Email');
+    await capture('login-email');
+    await tabTo(page, 'button', 'Log in');
+    await capture('login-button');
+
+    const account = newAccount();
+    await signUpInPage(page, account);
+    await logInAsProgram(account);
+    await open(page, '/profile', 'profile');
+    await page.keyboard.press('Tab');
+    expect(await focusedElement(page)).toMatchObject({ name: 'Skip to content' });
+    await capture('skip-link');
+    await tabTo(page, 'link', 'Sessions');
+    await capture('navigation-link');
+    await tabTo(page, 'button', 'Save changes');
+    await capture('inactive-save-button');
+
+    await open(page, '/sessions', 'sessions');
+    await page.locator('[data-revoke]').waitFor();
+    await tabTo(page, 'button', /^Revoke /);
+    await capture('revoke-button');
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog').waitFor();
+    await capture('revoke-dialog-cancel');
+
+    expect(Object.entries(rings).filter(([, ring]) => !isVisibleRing(ring))).toEqual([]);
+    await profile.context.close();
+  });
+
+  it('reflows a 46-character email at 390 and 320 px: no sideways scrolling, the whole address shown', async () => {
+    for (const width of [390, 320]) {
+      const profile = await openProfile(browser, server, { viewport: { width, height: 800 } });
+      const page = await profile.newTab();
+      // No hyphen or other place where a line may break, as in the address that overflowed.
+      const account = { ...newAccount('Augusta Ada King'), email: `augustaadakingcountesslovelace${crypto.randomUUID().slice(0, 4)}@example.com` };
+      expect(account.email).toHaveLength(46);
+      await signUpInPage(page, account);
+      for (const [path, name] of [
+        ['/profile', 'profile'],
+        ['/sessions', 'sessions'],
+        ['/password', 'change-password'],
+      ] as const) {
+        await open(page, path, name);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        expect(overflow, `${path} at ${width} px scrolls sideways by ${overflow} px`).toBe(0);
+      }
+      await open(page, '/profile', 'profile');
+      const email = page.locator('.profile-email');
+      expect(await email.textContent()).toBe(account.email);
+      const box = await email.boundingBox();
+      expect(box && box.x + box.width <= width, 'the address fits the screen').toBe(true);
+      await screenshotFocus(page, `profile-long-email-${width}`);
+      await profile.context.close();
+    }
+  });
+
+  it('stops the spinner and the placeholders’ shimmer when reduced motion is asked for', async () => {
+    const profile = await openProfile(browser, server);
+    const page = await profile.newTab();
+    await signUpInPage(page, newAccount());
+    const animation = (selector: string) => page.locator(selector).first().evaluate((element) => getComputedStyle(element).animationName);
+
+    server.delay('ProfilePage', 1500);
+    await page.reload();
+    await page.locator('.skeleton-avatar').waitFor();
+    expect(await animation('.skeleton-avatar'), 'moving without the preference').toBe('shimmer');
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    expect(await animation('.skeleton-avatar')).toBe('none');
+    server.delay('ProfilePage', 0);
+
+    await expectPage(page, 'profile');
+    await page.getByLabel('Name').fill('Someone Else');
+    server.delay('UpdateProfile', 1500);
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.locator('button .spinner').waitFor();
+    expect(await animation('button .spinner')).toBe('none');
+    server.delay('UpdateProfile', 0);
+    await profile.context.close();
+  });
+});
