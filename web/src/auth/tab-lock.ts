@@ -77,13 +77,17 @@ function isEnvelope(value: unknown): value is Envelope {
 const defaultLocks = (): LockManager | null =>
   typeof navigator === 'object' && navigator !== null && 'locks' in navigator && navigator.locks ? navigator.locks : null;
 
-/** How long a tab that got the lock after waiting waits for the holder's `released` notice. */
-const SETTLE_MS = 1000;
+/**
+ * How long a tab that got the lock after waiting waits for the holder's `released` notice. Only a
+ * holder that crashed never sends one; a busy machine can delay it past a second, and a tab that
+ * stopped waiting too early would refresh a second time.
+ */
+const SETTLE_MS = 3000;
 
 /**
  * The lock is a Web Lock (`navigator.locks`, in every current browser's secure contexts); messages
  * go over a BroadcastChannel. A lock is granted independently of message delivery, so a tab that
- * had to wait also waits (at most a second) for the holder's `released` notice, which follows the
+ * had to wait also waits (at most 3 s) for the holder's `released` notice, which follows the
  * holder's `session` message on the same channel.
  *
  * A page without Web Locks (plain http on an address other than localhost) runs every refresh at
