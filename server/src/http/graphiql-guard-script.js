@@ -42,19 +42,21 @@
   // The web app forgets GraphiQL's storage when its session ends (graphiql-storage.ts). This page,
   // if open meanwhile, would write its documents back (GraphiQL saves half a second after a change,
   // and this page lives on until the reload has arrived): it stops writing, forgets, and reloads.
+  // GraphiQL binds localStorage.setItem once when it starts, after this script ran: a patch made
+  // only when the logout arrives never reaches that bound copy, and its pending save lands. So the
+  // wrapper is in place from the start and consults a flag.
+  let loggedOut = false;
+  const setItem = Storage.prototype.setItem;
+  Storage.prototype.setItem = function (key, value) {
+    if (loggedOut && String(key).startsWith(STORAGE_PREFIX)) return;
+    setItem.call(this, key, value);
+  };
   if (typeof BroadcastChannel === 'function') {
-    // Wrapped now, before GraphiQL loads: GraphiQL binds localStorage.setItem once when it starts,
-    // so a wrapper put in place only when the message arrives would never see its writes.
-    let forgetting = false;
-    const setItem = Storage.prototype.setItem;
-    Storage.prototype.setItem = function (key, value) {
-      if (!(forgetting && String(key).startsWith(STORAGE_PREFIX))) setItem.call(this, key, value);
-    };
     const channel = new BroadcastChannel('graphql-auth');
     channel.onmessage = (event) => {
       const data = event.data;
       if (!data || data.kind !== 'auth' || !data.message || data.message.type !== 'logged-out') return;
-      forgetting = true;
+      loggedOut = true;
       const keys = [];
       for (let index = 0; index < localStorage.length; index += 1) {
         const key = localStorage.key(index);
