@@ -1,7 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectPage, launchBrowser, newAccount, openProfile, signUpInPage, type Account } from './support/browser.ts';
-import { startE2eServer, type E2eServer } from './support/e2e-server.ts';
+import { describe, expect, it } from 'vitest';
+import { expectPage, newAccount, openProfile, signUpInPage, type Account } from './support/browser.ts';
+import type { E2eServer } from './support/e2e-server.ts';
+import { serveAppToChromium } from './support/suite.ts';
 import {
   axeViolations,
   emulateForcedColors,
@@ -29,13 +30,7 @@ const isVisibleRing = (ring: FocusRing) => ring.outlineStyle !== 'none' && ring.
 describe('the web app’s accessibility audit', () => {
   let server: E2eServer;
   let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startE2eServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  serveAppToChromium((started) => ({ server, browser } = started));
 
   /** A second session on the account, so the sessions page has a Revoke button. */
   const logInAsProgram = (account: Account) =>

@@ -1,7 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectPage, formMessage, launchBrowser, logInInPage, navLink, newAccount, openProfile, signUpInPage } from './support/browser.ts';
-import { startE2eServer, type E2eServer } from './support/e2e-server.ts';
+import { describe, expect, it } from 'vitest';
+import { expectPage, formMessage, logInInPage, navLink, newAccount, openProfile, signUpInPage } from './support/browser.ts';
+import type { E2eServer } from './support/e2e-server.ts';
+import { serveAppToChromium } from './support/suite.ts';
 
 declare global {
   interface Window {
@@ -14,13 +15,7 @@ declare global {
 describe('what the browser keeps and learns', () => {
   let server: E2eServer;
   let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startE2eServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  serveAppToChromium((started) => ({ server, browser } = started));
 
   it('keeps no GraphQL answer in the HTTP cache: every answer, errors included, says Cache-Control: no-store', async () => {
     // A context of its own: the usual test profile intercepts requests, and with that Chromium bypasses its cache.

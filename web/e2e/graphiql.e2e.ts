@@ -1,7 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectPage, launchBrowser, newAccount, openProfile, screenshot, sessionCookies, signUpInPage, type Account, type BrowserProfile } from './support/browser.ts';
-import { startE2eServer, type E2eServer } from './support/e2e-server.ts';
+import { describe, expect, it } from 'vitest';
+import { expectPage, newAccount, openProfile, screenshot, sessionCookies, signUpInPage, type Account, type BrowserProfile } from './support/browser.ts';
+import type { E2eServer } from './support/e2e-server.ts';
+import { serveAppToChromium } from './support/suite.ts';
 
 /** Replaces what the query editor holds with `text`, as someone typing it would. */
 async function writeQuery(page: Page, text: string): Promise<void> {
@@ -66,13 +67,7 @@ async function run(page: Page): Promise<string> {
 describe('GraphiQL at /graphql', () => {
   let server: E2eServer;
   let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startE2eServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  serveAppToChromium((started) => ({ server, browser } = started));
 
   it('opens with a default document whose Signup, then Me, run from the Execute menu', async () => {
     const profile = await openProfile(browser, server);

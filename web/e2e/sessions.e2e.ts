@@ -1,20 +1,15 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectPage, formMessage, launchBrowser, logInInPage, navLink, newAccount, openProfile, screenshot, signUpInPage, type Account } from './support/browser.ts';
-import { startE2eServer, type E2eServer } from './support/e2e-server.ts';
+import { describe, expect, it } from 'vitest';
+import { expectPage, formMessage, logInInPage, navLink, newAccount, openProfile, screenshot, signUpInPage, type Account } from './support/browser.ts';
+import type { E2eServer } from './support/e2e-server.ts';
+import { serveAppToChromium } from './support/suite.ts';
 
 const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 
 describe('the sessions page', () => {
   let server: E2eServer;
   let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startE2eServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  serveAppToChromium((started) => ({ server, browser } = started));
 
   /** A program logging in with bearer tokens (its User-Agent is Node's). Returns its access token. */
   const logInAsProgram = async (account: Account): Promise<string> => {

@@ -1,7 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectPage, launchBrowser, navLink, newAccount, openProfile, pagesSeen, signUpInPage } from './support/browser.ts';
-import { startE2eServer, type E2eServer } from './support/e2e-server.ts';
+import { describe, expect, it } from 'vitest';
+import { expectPage, navLink, newAccount, openProfile, pagesSeen, signUpInPage } from './support/browser.ts';
+import type { E2eServer } from './support/e2e-server.ts';
+import { serveAppToChromium } from './support/suite.ts';
 
 /**
  * The server's clock jumps past the access token's lifetime while the browser's keeps running, so
@@ -11,13 +12,7 @@ import { startE2eServer, type E2eServer } from './support/e2e-server.ts';
 describe('access tokens expiring while the app is in use', () => {
   let server: E2eServer;
   let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startE2eServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  serveAppToChromium((started) => ({ server, browser } = started));
 
   /** Requests from now on, for counting what one step caused. */
   const since = () => {

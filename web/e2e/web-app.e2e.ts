@@ -1,10 +1,9 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   expectPage,
   fieldError,
   formMessage,
-  launchBrowser,
   logInInPage,
   newAccount,
   openProfile,
@@ -14,19 +13,14 @@ import {
   signUpInPage,
   navLink,
 } from './support/browser.ts';
-import { startE2eServer, type E2eServer } from './support/e2e-server.ts';
+import type { E2eServer } from './support/e2e-server.ts';
+import { serveAppToChromium } from './support/suite.ts';
 import { announcements, recordAnnouncements } from './support/screen-reader.ts';
 
 describe('the web app in Chromium', () => {
   let server: E2eServer;
   let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startE2eServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  serveAppToChromium((started) => ({ server, browser } = started));
 
   it('runs under its Content-Security-Policy, which refuses an injected inline script and reports the violation', async () => {
     const profile = await openProfile(browser, server);
