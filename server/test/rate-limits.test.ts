@@ -157,6 +157,31 @@ describe('limits per IP', () => {
   });
 });
 
+describe('the refresh limit, counted in the rotating statement', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ TRUST_PROXY: 'true', REFRESH_LIMIT_IP: '2/1m' });
+  });
+  afterAll(() => t.close());
+
+  const refresh = (refreshToken: string, ip: string) =>
+    graphql<{ refresh: AuthPayloadData }>(t.app, REFRESH, { variables: { refreshToken }, headers: { 'x-forwarded-for': ip } });
+
+  it('rotates nothing past the limit: the refused token still works once the window has passed', async () => {
+    const account = await signup(t, '198.51.100.20');
+    const refreshToken = (await login(t, account, { ip: '203.0.113.20' })).data!.login.refreshToken!;
+    const garbage = await refresh('not a refresh token', '203.0.113.20');
+    expect(garbage.errors?.[0]?.extensions?.reason).toBe('REFRESH_TOKEN_INVALID');
+    const first = await refresh(refreshToken, '203.0.113.20');
+    expect(codeOf(first)).toBe('OK');
+    // The garbage counted too: this is the third attempt from the address.
+    const refused = await refresh(first.data!.refresh.refreshToken!, '203.0.113.20');
+    expectRateLimited(refused);
+    t.clock.advance(61_000);
+    expect(codeOf(await refresh(first.data!.refresh.refreshToken!, '203.0.113.20'))).toBe('OK');
+  });
+});
+
 describe('X-Forwarded-For without TRUST_PROXY', () => {
   let t: TestApp;
   beforeAll(async () => {

@@ -1,8 +1,7 @@
 import { builder } from '../builder.ts';
-import { unauthenticated } from '../errors.ts';
+import { rateLimited, unauthenticated } from '../errors.ts';
 import { UserRef } from '../user/user.schema.ts';
 import { deliverTokens, type AuthPayload } from './auth-payload.ts';
-import { chargeOrRefuse } from './login-limits.ts';
 import { clientIpKey } from './password-check.ts';
 import { findSessionByRefreshToken, revokeSessions, rotateRefreshToken } from './session-store.ts';
 import { logIn, signUp } from './sign-in.ts';
@@ -77,8 +76,12 @@ builder.mutationField('refresh', (t) =>
       const refreshToken = fromCookie ? await context.refreshTokenCookie() : args.refreshToken;
       if (refreshToken === undefined || refreshToken === null) throw unauthenticated('TOKEN_MISSING');
       const refreshLimit = context.config.rateLimits.refreshIp;
-      if (refreshLimit) await chargeOrRefuse(context, 'refresh', [{ key: `refresh:ip:${clientIpKey(context)}`, rule: refreshLimit }]);
-      const result = await rotateRefreshToken({ pool: context.pool, em: context.em }, refreshToken, { now: context.now(), policy: context.config });
+      const charge = refreshLimit ? { key: `refresh:ip:${clientIpKey(context)}`, rule: refreshLimit } : undefined;
+      const result = await rotateRefreshToken({ pool: context.pool, em: context.em }, refreshToken, { now: context.now(), policy: context.config, charge });
+      if ('limited' in result) {
+        context.metrics.rateLimited.inc({ action: 'refresh' });
+        throw rateLimited(result.retryAfterSeconds);
+      }
       context.metrics.refreshes.inc({ result: 'failure' in result ? result.failure : 'ok' });
       if ('failure' in result) {
         if (result.revokedSessionId) {

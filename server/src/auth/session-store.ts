@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Session } from '../database/entities/session.entity.ts';
 import { timestampOf, type HotPool } from '../database/hot-statements.ts';
+import { chargeAttempt, refundAttempt, type Charge } from './rate-limit.ts';
 import type { UserProfile } from '../user/user-profile.ts';
 import {
   createRefreshSecret,
@@ -110,45 +111,85 @@ function profileOf(row: SessionRow): UserProfile {
 
 const PROFILE_COLUMNS = 'u.email, u.name, u.avatar_url, u.created_at';
 
-/**
- * Exchanges a refresh token for its successor, with the session's user. Rotation is one
- * compare-and-set statement on the pool (no lock held across round trips): of N parallel calls
- * with one token exactly one matches the current hash and rotates; the rest find the token as
- * the predecessor within the grace window and get the same successor back. Any other spent
- * token of the session is treated as theft and ends the session.
- */
-export async function rotateRefreshToken(
-  { pool, em }: { pool: HotPool; em: () => EntityManager },
-  refreshToken: string,
-  { now, policy }: { now: Date; policy: SessionPolicy },
-): Promise<(IssuedRefreshToken & { user: UserProfile }) | RefreshFailure> {
-  const presented = parseRefreshToken(refreshToken);
-  if (!presented) return { failure: 'REFRESH_TOKEN_INVALID' };
-  const presentedHash = hashRefreshSecret(presented.secret);
-  const successor = createRefreshSecret();
-
-  const rotated = await pool.run<SessionRow>({
-    name: 'rotate-refresh-token',
-    text: `with rotated as (
-        update sessions set
+const ROTATE = `update sessions set
           previous_token_hash = token_hash,
           token_hash = $2,
           sealed_successor = $3,
           rotated_at = $4,
           last_used_at = $4,
           idle_expires_at = least($4::timestamptz + make_interval(secs => $5::float8 / 1000), absolute_expires_at)
-        where id = $1 and token_hash = $6 and revoked_at is null and idle_expires_at > $4 and absolute_expires_at > $4
-        returning id, user_id, idle_expires_at, absolute_expires_at
-      ), spent as (
-        -- Remembered so that presenting this token again after the grace window is recognised as theft.
-        insert into spent_refresh_tokens (token_hash, session_id) select $6, id from rotated
-      )
-      select r.id, r.user_id, r.idle_expires_at, r.absolute_expires_at, ${PROFILE_COLUMNS}
-      from rotated r join users u on u.id = r.user_id`,
-    values: [presented.sessionId, hashRefreshSecret(successor), sealSuccessor(presented.secret, successor), now, policy.refreshIdleTtlMs, presentedHash],
-  });
-  const row = rotated.rows[0];
-  if (row) return { ...issued(lifetimeOf(row), successor), user: profileOf(row) };
+        where id = $1 and token_hash = $6 and revoked_at is null and idle_expires_at > $4 and absolute_expires_at > $4`;
+// Remembered so that presenting this token again after the grace window is recognised as theft.
+const REMEMBER_SPENT = 'insert into spent_refresh_tokens (token_hash, session_id) select $6, id from rotated';
+const ROTATED_COLUMNS = 'r.id, r.user_id, r.idle_expires_at, r.absolute_expires_at';
+
+/** The counter's state after the charge, on the row of a counted rotation. */
+interface CountedRow {
+  charged_count: number | string;
+  window_ends_at: string | Date;
+}
+
+/** Refused by the refresh rate limit: nothing rotated, the attempt taken back. */
+export interface RefreshLimited {
+  limited: true;
+  retryAfterSeconds: number;
+}
+
+/**
+ * Exchanges a refresh token for its successor, with the session's user. Rotation is one
+ * compare-and-set statement on the pool (no lock held across round trips): of N parallel calls
+ * with one token exactly one matches the current hash and rotates; the rest find the token as
+ * the predecessor within the grace window and get the same successor back. Any other spent
+ * token of the session is treated as theft and ends the session. With `charge`, the attempt is
+ * counted in that same statement (one round trip, not two), and nothing rotates past the limit.
+ */
+export async function rotateRefreshToken(
+  { pool, em }: { pool: HotPool; em: () => EntityManager },
+  refreshToken: string,
+  { now, policy, charge }: { now: Date; policy: SessionPolicy; charge?: Charge },
+): Promise<(IssuedRefreshToken & { user: UserProfile }) | RefreshFailure | RefreshLimited> {
+  const presented = parseRefreshToken(refreshToken);
+  if (!presented) {
+    // Garbage counts against the limit like any other attempt.
+    const verdict = charge ? await chargeAttempt(em(), [charge], now) : { allowed: true as const };
+    return verdict.allowed ? { failure: 'REFRESH_TOKEN_INVALID' } : { limited: true, retryAfterSeconds: verdict.retryAfterSeconds };
+  }
+  const presentedHash = hashRefreshSecret(presented.secret);
+  const successor = createRefreshSecret();
+  const values = [presented.sessionId, hashRefreshSecret(successor), sealSuccessor(presented.secret, successor), now, policy.refreshIdleTtlMs, presentedHash];
+
+  const rotated = charge
+    ? await pool.run<SessionRow & CountedRow>({
+        name: 'rotate-refresh-token-counted',
+        text: `with charged as (
+            insert into rate_limit_counters as c (key, count, window_ends_at)
+            values ($7, 1, $4::timestamptz + make_interval(secs => $8::float8 / 1000))
+            on conflict (key) do update set
+              count = case when c.window_ends_at <= $4 then 1 else c.count + 1 end,
+              window_ends_at = case when c.window_ends_at <= $4 then excluded.window_ends_at else c.window_ends_at end
+            returning count, window_ends_at
+          ), rotated as (
+            ${ROTATE} and (select count from charged) <= $9
+            returning id, user_id, idle_expires_at, absolute_expires_at
+          ), spent as (${REMEMBER_SPENT})
+          select c.count as charged_count, c.window_ends_at, x.*
+          from charged c left join (select ${ROTATED_COLUMNS}, ${PROFILE_COLUMNS} from rotated r join users u on u.id = r.user_id) x on true`,
+        values: [...values, charge.key, charge.rule.windowMs, charge.rule.limit],
+      })
+    : await pool.run<SessionRow>({
+        name: 'rotate-refresh-token',
+        text: `with rotated as (${ROTATE} returning id, user_id, idle_expires_at, absolute_expires_at), spent as (${REMEMBER_SPENT})
+          select ${ROTATED_COLUMNS}, ${PROFILE_COLUMNS} from rotated r join users u on u.id = r.user_id`,
+        values,
+      });
+  const row: (SessionRow & Partial<CountedRow>) | undefined = rotated.rows[0];
+  if (charge && row?.charged_count !== undefined && row.window_ends_at !== undefined && Number(row.charged_count) > charge.rule.limit) {
+    // Refused attempts are taken back, as for every other limit (rate-limit.ts).
+    await refundAttempt(em(), [charge.key]);
+    const waitMs = timestampOf(row.window_ends_at).getTime() - now.getTime();
+    return { limited: true, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+  }
+  if (row?.id) return { ...issued(lifetimeOf(row), successor), user: profileOf(row) };
 
   const found = await pool.run<SessionRow>({
     name: 'find-session-for-refresh',
