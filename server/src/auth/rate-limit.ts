@@ -22,9 +22,7 @@ export async function chargeAttempt(em: EntityManager, unordered: Charge[], now:
     `insert into rate_limit_counters as c (key, count, window_ends_at)
      select key, 1, ?::timestamptz + make_interval(secs => window_ms / 1000.0)
      from jsonb_to_recordset(?::jsonb) as t(key text, window_ms int8)
-     on conflict (key) do update set
-       count = case when c.window_ends_at <= ? then 1 else c.count + 1 end,
-       window_ends_at = case when c.window_ends_at <= ? then excluded.window_ends_at else c.window_ends_at end
+     ${countInWindow('?')}
      returning key, count, window_ends_at`,
     [now, JSON.stringify(charges.map((charge) => ({ key: charge.key, window_ms: charge.rule.windowMs }))), now, now],
   );
@@ -32,8 +30,22 @@ export async function chargeAttempt(em: EntityManager, unordered: Charge[], now:
   const exceeded = rows.filter((row) => row.count > (limits.get(row.key) ?? Number.POSITIVE_INFINITY));
   if (exceeded.length === 0) return { allowed: true };
   await refundAttempt(em, charges.map((charge) => charge.key));
-  const waitMs = Math.max(...exceeded.map((row) => new Date(row.window_ends_at).getTime() - now.getTime()));
-  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+  return { allowed: false, retryAfterSeconds: Math.max(...exceeded.map((row) => secondsUntil(new Date(row.window_ends_at), now))) };
+}
+
+/**
+ * The fixed window's rule for an upsert into `rate_limit_counters as c`: a closed window restarts
+ * at 1, an open one counts on. `now` is the statement's placeholder for the current time (used twice).
+ */
+export function countInWindow(now: string): string {
+  return `on conflict (key) do update set
+       count = case when c.window_ends_at <= ${now} then 1 else c.count + 1 end,
+       window_ends_at = case when c.window_ends_at <= ${now} then excluded.window_ends_at else c.window_ends_at end`;
+}
+
+/** The `retryAfter` of a refused attempt: whole seconds until its window closes, at least one. */
+export function secondsUntil(windowEndsAt: Date, now: Date): number {
+  return Math.max(1, Math.ceil((windowEndsAt.getTime() - now.getTime()) / 1000));
 }
 
 /** Takes back one attempt, e.g. a login that succeeded: only failures count against a limit. */

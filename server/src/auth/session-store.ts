@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Session } from '../database/entities/session.entity.ts';
 import { timestampOf, type HotPool } from '../database/hot-statements.ts';
-import { chargeAttempt, refundAttempt, type Charge } from './rate-limit.ts';
+import { chargeAttempt, countInWindow, refundAttempt, secondsUntil, type Charge } from './rate-limit.ts';
 import type { UserProfile } from '../user/user-profile.ts';
 import {
   createRefreshSecret,
@@ -164,9 +164,7 @@ export async function rotateRefreshToken(
         text: `with charged as (
             insert into rate_limit_counters as c (key, count, window_ends_at)
             values ($7, 1, $4::timestamptz + make_interval(secs => $8::float8 / 1000))
-            on conflict (key) do update set
-              count = case when c.window_ends_at <= $4 then 1 else c.count + 1 end,
-              window_ends_at = case when c.window_ends_at <= $4 then excluded.window_ends_at else c.window_ends_at end
+            ${countInWindow('$4')}
             returning count, window_ends_at
           ), rotated as (
             ${ROTATE} and (select count from charged) <= $9
@@ -186,8 +184,7 @@ export async function rotateRefreshToken(
   if (charge && row?.charged_count !== undefined && row.window_ends_at !== undefined && Number(row.charged_count) > charge.rule.limit) {
     // Refused attempts are taken back, as for every other limit (rate-limit.ts).
     await refundAttempt(em(), [charge.key]);
-    const waitMs = timestampOf(row.window_ends_at).getTime() - now.getTime();
-    return { limited: true, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+    return { limited: true, retryAfterSeconds: secondsUntil(timestampOf(row.window_ends_at), now) };
   }
   if (row?.id) return { ...issued(lifetimeOf(row), successor), user: profileOf(row) };
 
