@@ -5,6 +5,8 @@ import { Session } from './entities/session.entity.ts';
 import { SigningKey } from './entities/signing-key.entity.ts';
 import { SpentRefreshToken } from './entities/spent-refresh-token.entity.ts';
 import { RateLimitCounter } from './entities/rate-limit-counter.entity.ts';
+import { OutboxEmail } from './entities/outbox-email.entity.ts';
+import { EmailToken } from './entities/email-token.entity.ts';
 import { migrations } from './migrations/index.ts';
 
 /** The one ORM configuration; tests pass another database's URL. ORM messages (migrations) go to `log`. */
@@ -12,7 +14,7 @@ export function ormConfig(clientUrl: string, log: (message: string) => void = ()
   return defineConfig({
     clientUrl,
     logger: log,
-    entities: [User, Session, SigningKey, SpentRefreshToken, RateLimitCounter],
+    entities: [User, Session, SigningKey, SpentRefreshToken, RateLimitCounter, OutboxEmail, EmailToken],
     extensions: [Migrator],
     migrations: { migrationsList: migrations, transactional: true, allOrNothing: true, snapshot: false },
     pool: { min: 0, max: 10 },

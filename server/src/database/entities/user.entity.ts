@@ -10,6 +10,8 @@ export const User = defineEntity({
     name: p.string().length(100),
     avatarUrl: p.string().length(2048).nullable(),
     passwordHash: p.string().length(100).lazy(),
+    // Set once the owner followed a link sent to `email` (or reset the password through one).
+    emailVerified: p.boolean().default(false),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },

@@ -5,6 +5,7 @@ import { RateLimitCounters } from './20261125-rate-limit-counters.ts';
 import { NormalizedEmails } from './20261204-normalized-emails.ts';
 import { SealedSigningKeys } from './20261204-sealed-signing-keys.ts';
 import { OrmConstraintNames } from './20261204-orm-constraint-names.ts';
+import { AccountEmail } from './20261205-account-email.ts';
 
 /** Every migration in order; listed explicitly so start-up needs no file globbing. */
 export const migrations: MigrationObject[] = [
@@ -14,4 +15,5 @@ export const migrations: MigrationObject[] = [
   { name: '20261204-normalized-emails', class: NormalizedEmails },
   { name: '20261204-sealed-signing-keys', class: SealedSigningKeys },
   { name: '20261204-orm-constraint-names', class: OrmConstraintNames },
+  { name: '20261205-account-email', class: AccountEmail },
 ];
