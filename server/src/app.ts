@@ -28,6 +28,9 @@ import { cookieNames } from './auth/cookies.ts';
 import { createMetrics, useMetrics } from './http/metrics.ts';
 import { useNoStoreForGraphQL } from './http/cache-control.ts';
 import { renderGuardedGraphiQL, useGraphiQLGuard } from './http/graphiql-guard.ts';
+import { createEmailMetrics } from './email/email-metrics.ts';
+import { countPendingEmails } from './email/outbox-store.ts';
+import { mailWorkerOptions, type MailWorkerOverrides } from './email/mail-worker.ts';
 
 export interface AppOptions {
   config: Config;
@@ -40,6 +43,8 @@ export interface AppOptions {
   webAppDir?: string;
   /** Extra yoga plugins, e.g. a test's request counter; they run after the app's own. */
   plugins?: Plugin[];
+  /** The mail worker's pace (poll interval, back-off, lease); tests shorten the waits. */
+  mailWorker?: MailWorkerOverrides;
 }
 
 export type App = YogaServerInstance<ServerContext, GraphQLContext>;
@@ -55,19 +60,22 @@ export async function createApp({
   now = () => new Date(),
   webAppDir,
   plugins = [],
+  mailWorker,
 }: AppOptions): Promise<App> {
   const revocations = createRevocationList(config.accessTokenTtlMs);
+  const envelope = secretEnvelopeOf(config);
   const em = orm.em.fork();
   const [signingKeys, dummyPasswordHash] = await Promise.all([
-    loadSigningKeys(em, { configured: config.jwtPrivateKeys, envelope: secretEnvelopeOf(config) }, { now: now(), accessTokenTtlMs: config.accessTokenTtlMs, deviceTokenLifetimeMs: DEVICE_TOKEN_LIFETIME_MS }),
+    loadSigningKeys(em, { configured: config.jwtPrivateKeys, envelope }, { now: now(), accessTokenTtlMs: config.accessTokenTtlMs, deviceTokenLifetimeMs: DEVICE_TOKEN_LIFETIME_MS }),
     createDummyHash(config.bcryptCost),
     revocations.load(em, now()),
   ]);
   const metrics = createMetrics();
   // Named prepared statements live on one server connection, which a transaction pooler does not keep.
   const pool = hotPool(await orm.driver.getConnection().getNativeClient(), { prepared: !config.databaseDirectUrl });
-  const deps: AppDependencies = { config, orm, pool, signingKeys, revocations, logger, now, dummyPasswordHash, metrics: metrics.auth, profiles: createProfileCache() };
-  const jobs = await startBackgroundJobs(deps);
+  const deps: AppDependencies = { config, orm, pool, signingKeys, revocations, logger, now, dummyPasswordHash, metrics: metrics.auth, profiles: createProfileCache(), envelope };
+  const emailMetrics = createEmailMetrics(metrics.registry, { countPending: () => countPendingEmails(orm.em.fork()), logger });
+  const jobs = await startBackgroundJobs({ ...deps, emailMetrics, mailWorker: mailWorkerOptions(mailWorker) });
   if (config.env === 'production' && !config.metricsToken) {
     logger.warn('/metrics answers anyone who reaches it: set METRICS_TOKEN, or block /metrics at the proxy');
   }
