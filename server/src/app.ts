@@ -30,6 +30,8 @@ import { useNoStoreForGraphQL } from './http/cache-control.ts';
 import { renderGuardedGraphiQL, useGraphiQLGuard } from './http/graphiql-guard.ts';
 import { createEmailMetrics } from './email/email-metrics.ts';
 import { countPendingEmails } from './email/outbox-store.ts';
+import { useDevMailbox } from './email/dev-mailbox.ts';
+import { deliveryModeOf } from './email/mail-delivery.ts';
 import { mailWorkerOptions, type MailWorkerOverrides } from './email/mail-worker.ts';
 
 export interface AppOptions {
@@ -110,6 +112,7 @@ export async function createApp({
       useMetrics(metrics, logger, '/graphql', config.metricsToken),
       useCookies(),
       useServiceRoutes({ orm, signingKeys }),
+      useDevMailbox({ enabled: deliveryModeOf(config) === 'dev-mailbox', orm, envelope, appName: config.appName }),
       useNoStoreForGraphQL('/graphql'),
       ...(config.introspection ? [useGraphiQLGuard()] : []),
       useOriginCheck({ allowedOrigins: config.allowedOrigins, cookieNames: Object.values(cookieNames(config.secureCookies)) }),
