@@ -4,6 +4,7 @@ import { linkIn, startTestRelay, type TestRelay } from './support/smtp-relay.ts'
 import { metricValue, outboxRowOnce, outboxRowsTo, queueTestEmail, testEmail } from './support/outbox.ts';
 import { secretEnvelopeOf } from '../src/auth/secret-envelope.ts';
 import { queueEmail } from '../src/email/outbox.ts';
+import { deleteExpiredRecords } from '../src/maintenance/cleanup.ts';
 
 // Retries after 30 ms doubling to 200 ms, read every 20 ms: what takes minutes in production takes moments here.
 const FAST = { pollIntervalMs: 20, retry: { firstDelayMs: 30, maxDelayMs: 200 } };
@@ -221,5 +222,31 @@ describe('giving up', () => {
     await relay.waitForEmail(later.to);
     expect((await outboxRowsTo(t.orm, message.to))[0]?.attempts).toBe(attempts);
     expect(relay.received.filter((email) => email.to.includes(message.to))).toEqual([]);
+  });
+});
+
+describe('keeping finished rows for a week', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // No relay: the development mailbox marks rows sent and keeps their bodies, which must go too.
+    t = await createTestApp({}, { mailWorker: FAST });
+  });
+  afterAll(() => t?.close());
+
+  it('deletes sent rows once they are 7 days old, and never a row still waiting to be sent', async () => {
+    const sent = testEmail();
+    const waiting = testEmail();
+    const day = 24 * 60 * 60_000;
+    await queueTestEmail(t.orm, sent, { envelope: envelopeOf(t), now: t.clock.now() });
+    await outboxRowOnce(t.orm, sent.to, (row) => row.sent_at !== null, 'kept');
+    // Due only in a month: still pending when the cleanup runs.
+    await queueTestEmail(t.orm, waiting, { envelope: envelopeOf(t), now: new Date(t.clock.now().getTime() + 30 * day) });
+
+    const cleanUp = (after: number) => deleteExpiredRecords(t.orm.em.fork(), { now: new Date(t.clock.now().getTime() + after), accessTokenTtlMs: t.config.accessTokenTtlMs });
+    expect((await cleanUp(6 * day)).emails).toBe(0);
+    expect(await outboxRowsTo(t.orm, sent.to)).toHaveLength(1);
+    expect((await cleanUp(8 * day)).emails).toBe(1);
+    expect(await outboxRowsTo(t.orm, sent.to)).toEqual([]);
+    expect(await outboxRowsTo(t.orm, waiting.to)).toHaveLength(1);
   });
 });
