@@ -17,7 +17,8 @@ describe('delivering the outbox through an SMTP relay', () => {
   let t: TestApp;
   beforeAll(async () => {
     relay = await startTestRelay();
-    t = await createTestApp({ SMTP_URL: relay.url, APP_NAME: 'Acme Login' }, { clock: createRunningClock(), mailWorker: FAST });
+    // A name that needs quoting and encoding in a header.
+    t = await createTestApp({ SMTP_URL: relay.url, APP_NAME: 'Acme "Login", Größe' }, { clock: createRunningClock(), mailWorker: FAST });
   });
   afterAll(async () => {
     await t?.close();
@@ -29,7 +30,7 @@ describe('delivering the outbox through an SMTP relay', () => {
     await queueTestEmail(t.orm, message, { envelope: envelopeOf(t), now: t.clock.now() });
 
     const email = await relay.waitForEmail(message.to);
-    expect(email.from).toEqual({ address: 'no-reply@localhost', name: 'Acme Login' });
+    expect(email.from).toEqual({ address: 'no-reply@localhost', name: 'Acme "Login", Größe' });
     expect(email.envelope).toEqual({ from: 'no-reply@localhost', to: [message.to] });
     expect(email.to).toEqual([message.to]);
     expect(email.subject).toBe('Reset your password');
