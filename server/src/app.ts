@@ -14,6 +14,7 @@ import { loadSigningKeys } from './auth/signing-keys.ts';
 import { DEVICE_TOKEN_LIFETIME_MS } from './auth/device-token.ts';
 import { secretEnvelopeOf } from './auth/secret-envelope.ts';
 import { startBackgroundJobs } from './background-jobs.ts';
+import { createDeferredWork } from './deferred-work.ts';
 import { createErrorMasker, yogaLogging } from './http/mask-error.ts';
 import { useRequestId } from './http/request-id.ts';
 import { useServiceRoutes } from './http/service-routes.ts';
@@ -58,15 +59,17 @@ export async function createApp({
 }: AppOptions): Promise<App> {
   const revocations = createRevocationList(config.accessTokenTtlMs);
   const em = orm.em.fork();
+  const envelope = secretEnvelopeOf(config);
   const [signingKeys, dummyPasswordHash] = await Promise.all([
-    loadSigningKeys(em, { configured: config.jwtPrivateKeys, envelope: secretEnvelopeOf(config) }, { now: now(), accessTokenTtlMs: config.accessTokenTtlMs, deviceTokenLifetimeMs: DEVICE_TOKEN_LIFETIME_MS }),
+    loadSigningKeys(em, { configured: config.jwtPrivateKeys, envelope }, { now: now(), accessTokenTtlMs: config.accessTokenTtlMs, deviceTokenLifetimeMs: DEVICE_TOKEN_LIFETIME_MS }),
     createDummyHash(config.bcryptCost),
     revocations.load(em, now()),
   ]);
   const metrics = createMetrics();
   // Named prepared statements live on one server connection, which a transaction pooler does not keep.
   const pool = hotPool(await orm.driver.getConnection().getNativeClient(), { prepared: !config.databaseDirectUrl });
-  const deps: AppDependencies = { config, orm, pool, signingKeys, revocations, logger, now, dummyPasswordHash, metrics: metrics.auth, profiles: createProfileCache() };
+  const deferred = createDeferredWork({ logger });
+  const deps: AppDependencies = { config, orm, pool, signingKeys, revocations, logger, now, dummyPasswordHash, metrics: metrics.auth, profiles: createProfileCache(), envelope, deferred };
   const jobs = await startBackgroundJobs(deps);
   if (config.env === 'production' && !config.metricsToken) {
     logger.warn('/metrics answers anyone who reaches it: set METRICS_TOKEN, or block /metrics at the proxy');
@@ -114,7 +117,13 @@ export async function createApp({
       useSecurityHeaders({ https: config.publicOrigin.startsWith('https:') }),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       ...plugins,
-      { onDispose: () => jobs.stop() },
+      {
+        // Work the last answers left behind still needs the database.
+        onDispose: async () => {
+          await deferred.drained();
+          await jobs.stop();
+        },
+      },
     ],
   });
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { deleteEndedSessions } from '../auth/session-store.ts';
 import { deleteClosedWindows } from '../auth/rate-limit.ts';
+import { deleteExpiredEmailTokens } from '../email/email-token.ts';
 
 /**
  * Deletes sessions that can no longer be used (expired, or revoked longer ago than an access token
@@ -10,9 +11,10 @@ import { deleteClosedWindows } from '../auth/rate-limit.ts';
 export async function deleteExpiredRecords(
   em: EntityManager,
   { now, accessTokenTtlMs }: { now: Date; accessTokenTtlMs: number },
-): Promise<{ sessions: number; rateLimitCounters: number }> {
+): Promise<{ sessions: number; rateLimitCounters: number; emailTokens: number }> {
   const revokedBefore = new Date(now.getTime() - accessTokenTtlMs - 60_000);
   const sessions = await deleteEndedSessions(em, { now, revokedBefore });
   const rateLimitCounters = await deleteClosedWindows(em, now);
-  return { sessions, rateLimitCounters };
+  const emailTokens = await deleteExpiredEmailTokens(em, now);
+  return { sessions, rateLimitCounters, emailTokens };
 }
