@@ -8,6 +8,7 @@ import './auth/session.schema.ts';
 import './auth/password.schema.ts';
 import './account/password-reset.schema.ts';
 import './account/email-verification.schema.ts';
+import './account/email-change.schema.ts';
 
 builder.queryType({});
 builder.mutationType({});

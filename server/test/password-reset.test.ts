@@ -3,6 +3,7 @@ import { createTestApp, type TestApp } from './support/test-app.ts';
 import { createCookieJar, expectUnauthenticated, graphql, type GraphQLResponse } from './support/graphql-request.ts';
 import { openMailbox, tokenFromLink, type Mailbox } from './support/mailbox.ts';
 import {
+  CONFIRM_EMAIL_CHANGE,
   LOGIN,
   ME,
   ME_VERIFIED,
@@ -212,6 +213,7 @@ describe('links that do not work', () => {
     expect(messages.size).toBe(1);
     // A reset link is no good for the other purposes either, and trying it there does not spend it.
     messages.add(expectDeadLink(await graphql(t.app, VERIFY_EMAIL, { variables: { token } })));
+    messages.add(expectDeadLink(await graphql(t.app, CONFIRM_EMAIL_CHANGE, { variables: { token } })));
     expect(messages.size).toBe(1);
 
     // Hostile bytes are refused before any token is looked at, on the same field.
