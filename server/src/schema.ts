@@ -9,6 +9,7 @@ import './auth/password.schema.ts';
 import './account/password-reset.schema.ts';
 import './account/email-verification.schema.ts';
 import './account/email-change.schema.ts';
+import './account/account-deletion.schema.ts';
 
 builder.queryType({});
 builder.mutationType({});
