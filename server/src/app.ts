@@ -14,6 +14,7 @@ import { loadSigningKeys } from './auth/signing-keys.ts';
 import { DEVICE_TOKEN_LIFETIME_MS } from './auth/device-token.ts';
 import { secretEnvelopeOf } from './auth/secret-envelope.ts';
 import { startBackgroundJobs } from './background-jobs.ts';
+import { createDeferredWork } from './deferred-work.ts';
 import { createErrorMasker, yogaLogging } from './http/mask-error.ts';
 import { useRequestId } from './http/request-id.ts';
 import { useServiceRoutes } from './http/service-routes.ts';
@@ -75,7 +76,8 @@ export async function createApp({
   const metrics = createMetrics();
   // Named prepared statements live on one server connection, which a transaction pooler does not keep.
   const pool = hotPool(await orm.driver.getConnection().getNativeClient(), { prepared: !config.databaseDirectUrl });
-  const deps: AppDependencies = { config, orm, pool, signingKeys, revocations, logger, now, dummyPasswordHash, metrics: metrics.auth, profiles: createProfileCache(), envelope };
+  const deferred = createDeferredWork({ logger });
+  const deps: AppDependencies = { config, orm, pool, signingKeys, revocations, logger, now, dummyPasswordHash, metrics: metrics.auth, profiles: createProfileCache(), envelope, deferred };
   const emailMetrics = createEmailMetrics(metrics.registry, { countPending: () => countPendingEmails(orm.em.fork()), logger });
   const jobs = await startBackgroundJobs({ ...deps, emailMetrics, mailWorker: mailWorkerOptions(mailWorker) });
   if (config.env === 'production' && !config.metricsToken) {
@@ -125,7 +127,13 @@ export async function createApp({
       useSecurityHeaders({ https: config.publicOrigin.startsWith('https:') }),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       ...plugins,
-      { onDispose: () => jobs.stop() },
+      {
+        // Work the last answers left behind still needs the database.
+        onDispose: async () => {
+          await deferred.drained();
+          await jobs.stop();
+        },
+      },
     ],
   });
 }

@@ -153,6 +153,12 @@ const environment = z.object({
   LOGIN_LIMIT_IP: rateLimit('300/1h'),
   SIGNUP_LIMIT_IP: rateLimit('20/1h'),
   REFRESH_LIMIT_IP: rateLimit('600/1m'),
+  PASSWORD_RESET_LIMIT_IP: rateLimit('30/1h'),
+  PASSWORD_RESET_LIMIT_EMAIL: rateLimit('5/1h'),
+  VERIFICATION_EMAIL_LIMIT_USER: rateLimit('5/1h'),
+  PASSWORD_RESET_TTL: duration('30m'),
+  EMAIL_VERIFICATION_TTL: duration('24h'),
+  REQUIRE_EMAIL_VERIFICATION: flag,
   REQUEST_BODY_LIMIT: z.coerce.number().int().min(1024).default(65_536),
   REQUEST_TIMEOUT: duration('30s'),
   KEEP_ALIVE_TIMEOUT: duration('5s'),
@@ -207,6 +213,12 @@ export interface RateLimits {
   loginIp: RateLimitRule | null;
   signupIp: RateLimitRule | null;
   refreshIp: RateLimitRule | null;
+  /** Password reset requests from one IP, whatever the email. */
+  passwordResetIp: RateLimitRule | null;
+  /** Password reset requests for one email, known or not. */
+  passwordResetEmail: RateLimitRule | null;
+  /** Emails with a link that proves an address (verification, email change), per account. */
+  verificationEmailUser: RateLimitRule | null;
 }
 
 export interface Config {
@@ -234,6 +246,12 @@ export interface Config {
   cleanupIntervalMs: number;
   bcryptCost: number;
   rateLimits: RateLimits;
+  /** How long a password reset link works. */
+  passwordResetTtlMs: number;
+  /** How long a verification or email-change link works. */
+  emailVerificationTtlMs: number;
+  /** Unverified accounts cannot log in (`EMAIL_NOT_VERIFIED`). */
+  requireEmailVerification: boolean;
   /** Largest request body accepted, in bytes. */
   requestBodyLimitBytes: number;
   /** Longest a request may take to arrive (headers within the shorter of this and 10 s) and a socket may sit idle. */
@@ -339,7 +357,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       loginIp: env.LOGIN_LIMIT_IP,
       signupIp: env.SIGNUP_LIMIT_IP,
       refreshIp: env.REFRESH_LIMIT_IP,
+      passwordResetIp: env.PASSWORD_RESET_LIMIT_IP,
+      passwordResetEmail: env.PASSWORD_RESET_LIMIT_EMAIL,
+      verificationEmailUser: env.VERIFICATION_EMAIL_LIMIT_USER,
     },
+    passwordResetTtlMs: env.PASSWORD_RESET_TTL,
+    emailVerificationTtlMs: env.EMAIL_VERIFICATION_TTL,
+    requireEmailVerification: env.REQUIRE_EMAIL_VERIFICATION ?? false,
     jwtPrivateKeys: env.JWT_PRIVATE_KEYS,
     keyEncryptionSecret: env.KEY_ENCRYPTION_SECRET,
     keyEncryptionSecretPrevious: env.KEY_ENCRYPTION_SECRET_PREVIOUS,

@@ -12,6 +12,7 @@ import type { RevocationList } from './auth/revocation-list.ts';
 import type { RevocationReason } from './auth/session-store.ts';
 import type { SigningKeys } from './auth/signing-keys.ts';
 import type { SecretEnvelope } from './auth/secret-envelope.ts';
+import type { DeferredWork } from './deferred-work.ts';
 import { clientAddress } from './http/client-address.ts';
 
 /** What the app is built from: created once at start-up, shared by every request. */
@@ -30,8 +31,10 @@ export interface AppDependencies {
   metrics: AuthMetrics;
   /** The profiles `me` answers with, per instance, dropped when one changes anywhere. */
   profiles: ProfileCache;
-  /** Seals secrets kept in the database (email bodies with live links) under `KEY_ENCRYPTION_SECRET`; none without one. */
+  /** Seals secrets at rest (signing keys, queued email bodies) under `KEY_ENCRYPTION_SECRET`; none without one. */
   envelope: SecretEnvelope | undefined;
+  /** Work left to run after the answer (see deferred-work.ts). */
+  deferred: DeferredWork;
 }
 
 /** The app's dependencies plus what belongs to one request. */

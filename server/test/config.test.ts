@@ -77,6 +77,36 @@ describe("loadConfig defaults (the README's Configuration table)", () => {
   });
 });
 
+describe('account recovery and email', () => {
+  it('uses the documented defaults: 30-minute reset links, 24-hour verification links, login without verification', () => {
+    expect(loadConfig({})).toMatchObject({
+      appName: 'GraphQL Auth',
+      passwordResetTtlMs: 30 * MINUTE,
+      emailVerificationTtlMs: 24 * 60 * MINUTE,
+      requireEmailVerification: false,
+      rateLimits: {
+        passwordResetIp: { limit: 30, windowMs: 60 * MINUTE },
+        passwordResetEmail: { limit: 5, windowMs: 60 * MINUTE },
+        verificationEmailUser: { limit: 5, windowMs: 60 * MINUTE },
+      },
+    });
+  });
+
+  it('reads the variables', () => {
+    const config = loadConfig({
+      APP_NAME: '  Acme Accounts ',
+      PASSWORD_RESET_TTL: '1h',
+      EMAIL_VERIFICATION_TTL: '3d',
+      REQUIRE_EMAIL_VERIFICATION: 'true',
+      PASSWORD_RESET_LIMIT_IP: 'off',
+      PASSWORD_RESET_LIMIT_EMAIL: '3/1d',
+      VERIFICATION_EMAIL_LIMIT_USER: '10/1h',
+    });
+    expect(config).toMatchObject({ appName: 'Acme Accounts', passwordResetTtlMs: 60 * MINUTE, emailVerificationTtlMs: 3 * DAY, requireEmailVerification: true });
+    expect(config.rateLimits).toMatchObject({ passwordResetIp: null, passwordResetEmail: { limit: 3, windowMs: DAY }, verificationEmailUser: { limit: 10, windowMs: 60 * MINUTE } });
+  });
+});
+
 describe('durations', () => {
   it.each([
     ['10s', 10 * SECOND],
@@ -127,6 +157,12 @@ describe('invalid values', () => {
     { variable: 'NODE_ENV', value: 'staging' },
     { variable: 'LOG_LEVEL', value: 'loud' },
     { variable: 'DATABASE_URL', value: 'mysql://localhost/auth' },
+    { variable: 'APP_NAME', value: 'Acme\r\nBcc: victim@example.com' },
+    { variable: 'PASSWORD_RESET_TTL', value: 'soon' },
+    { variable: 'EMAIL_VERIFICATION_TTL', value: '0' },
+    { variable: 'REQUIRE_EMAIL_VERIFICATION', value: 'sometimes' },
+    { variable: 'PASSWORD_RESET_LIMIT_EMAIL', value: '5' },
+    { variable: 'VERIFICATION_EMAIL_LIMIT_USER', value: '0/1h' },
   ])('rejects $variable=$value with a ConfigError naming $variable', ({ variable, value }) => {
     const error = configErrorFor({ [variable]: value });
     expect(error.name).toBe('ConfigError');
