@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './support/test-app.ts';
 import { createCookieJar, expectUnauthenticated, graphql, type GraphQLResponse } from './support/graphql-request.ts';
+import { startTestRelay, type TestRelay } from './support/smtp-relay.ts';
 import { openMailbox, type Mailbox } from './support/mailbox.ts';
 import { DELETE_ACCOUNT, LOGIN, ME, newAccount, REFRESH, REQUEST_PASSWORD_RESET, SIGNUP, type AuthPayloadData } from './support/operations.ts';
 
@@ -12,14 +13,17 @@ describe('deleteAccount', () => {
   let a: TestApp;
   let b: TestApp;
   let mail: Mailbox;
+  let relay: TestRelay;
   beforeAll(async () => {
-    a = await createTestApp({ APP_NAME: 'Acme Accounts', TRUST_PROXY: 'true' });
+    relay = await startTestRelay();
+    a = await createTestApp({ SMTP_URL: relay.url, APP_NAME: 'Acme Accounts', TRUST_PROXY: 'true' });
     b = await a.createPeer();
-    mail = openMailbox(a);
+    mail = openMailbox(a, relay);
   });
   afterAll(async () => {
     await b.close();
     await a.close();
+    await relay.stop();
   });
 
   async function signUp(account: Account = newAccount()) {

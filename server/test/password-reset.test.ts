@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './support/test-app.ts';
 import { createCookieJar, expectUnauthenticated, graphql, type GraphQLResponse } from './support/graphql-request.ts';
+import { startTestRelay, type TestRelay } from './support/smtp-relay.ts';
 import { openMailbox, tokenFromLink, type Mailbox } from './support/mailbox.ts';
 import {
   CONFIRM_EMAIL_CHANGE,
@@ -57,11 +58,16 @@ function expectDeadLink(response: GraphQLResponse<unknown>): string {
 describe('a password reset through the emailed link', () => {
   let t: TestApp;
   let mail: Mailbox;
+  let relay: TestRelay;
   beforeAll(async () => {
-    t = await createTestApp({ APP_NAME: 'Acme Accounts', PASSWORD_RESET_LIMIT_IP: 'off' });
-    mail = openMailbox(t);
+    relay = await startTestRelay();
+    t = await createTestApp({ SMTP_URL: relay.url, APP_NAME: 'Acme Accounts', PASSWORD_RESET_LIMIT_IP: 'off' });
+    mail = openMailbox(t, relay);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await relay.stop();
+  });
 
   it('emails a link to PUBLIC_ORIGIN/reset-password that says how long it works', async () => {
     const { account } = await signUp(t, mail);
@@ -186,11 +192,16 @@ describe('a password reset through the emailed link', () => {
 describe('links that do not work', () => {
   let t: TestApp;
   let mail: Mailbox;
+  let relay: TestRelay;
   beforeAll(async () => {
-    t = await createTestApp();
-    mail = openMailbox(t);
+    relay = await startTestRelay();
+    t = await createTestApp({ SMTP_URL: relay.url });
+    mail = openMailbox(t, relay);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await relay.stop();
+  });
 
   it('answer BAD_USER_INPUT on token with one message, whatever is wrong with them, and leave the real link working', async () => {
     const { account, session, verificationToken } = await signUp(t, mail);
@@ -227,11 +238,16 @@ describe('links that do not work', () => {
 describe('requestPasswordReset for emails with and without an account', () => {
   let t: TestApp;
   let mail: Mailbox;
+  let relay: TestRelay;
   beforeAll(async () => {
-    t = await createTestApp({ TRUST_PROXY: 'true', PASSWORD_RESET_LIMIT_EMAIL: '2/1h', PASSWORD_RESET_LIMIT_IP: '4/1h' });
-    mail = openMailbox(t);
+    relay = await startTestRelay();
+    t = await createTestApp({ SMTP_URL: relay.url, TRUST_PROXY: 'true', PASSWORD_RESET_LIMIT_EMAIL: '2/1h', PASSWORD_RESET_LIMIT_IP: '4/1h' });
+    mail = openMailbox(t, relay);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await relay.stop();
+  });
 
   const request = (email: string, ip: string) => graphql(t.app, REQUEST_PASSWORD_RESET, { variables: { email }, headers: { 'x-forwarded-for': ip } });
 
@@ -289,11 +305,16 @@ describe('requestPasswordReset for emails with and without an account', () => {
 describe('a reset and the login limits', () => {
   let t: TestApp;
   let mail: Mailbox;
+  let relay: TestRelay;
   beforeAll(async () => {
-    t = await createTestApp({ TRUST_PROXY: 'true' });
-    mail = openMailbox(t);
+    relay = await startTestRelay();
+    t = await createTestApp({ SMTP_URL: relay.url, TRUST_PROXY: 'true' });
+    mail = openMailbox(t, relay);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await relay.stop();
+  });
 
   it("starts the resetting address's failed attempts on the account afresh, as a login would", async () => {
     const { account } = await signUp(t, mail);
@@ -307,12 +328,17 @@ describe('a reset and the login limits', () => {
 describe('logins with the old password racing a reset', () => {
   let t: TestApp;
   let mail: Mailbox;
+  let relay: TestRelay;
   beforeAll(async () => {
     // A hash slow enough (cost 8) that logins are still checking the old password while the reset commits.
-    t = await createTestApp({ BCRYPT_COST: '8', LOGIN_LIMIT_ACCOUNT_IP: 'off', LOGIN_LIMIT_ACCOUNT: 'off', LOGIN_LIMIT_IP: 'off' });
-    mail = openMailbox(t);
+    relay = await startTestRelay();
+    t = await createTestApp({ SMTP_URL: relay.url, BCRYPT_COST: '8', LOGIN_LIMIT_ACCOUNT_IP: 'off', LOGIN_LIMIT_ACCOUNT: 'off', LOGIN_LIMIT_IP: 'off' });
+    mail = openMailbox(t, relay);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await relay.stop();
+  });
 
   it('leave no session alive once the reset has committed (three attackers, three rounds)', async () => {
     for (let round = 0; round < 3; round++) {
@@ -346,11 +372,16 @@ describe('logins with the old password racing a reset', () => {
 describe('changePassword', () => {
   let t: TestApp;
   let mail: Mailbox;
+  let relay: TestRelay;
   beforeAll(async () => {
-    t = await createTestApp({ APP_NAME: 'Acme Accounts' });
-    mail = openMailbox(t);
+    relay = await startTestRelay();
+    t = await createTestApp({ SMTP_URL: relay.url, APP_NAME: 'Acme Accounts' });
+    mail = openMailbox(t, relay);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await relay.stop();
+  });
 
   it('emails a notice to the account', async () => {
     const { account, session } = await signUp(t, mail);

@@ -1,6 +1,5 @@
-import { secretEnvelopeOf } from '../../src/auth/secret-envelope.ts';
-import { bodyLabel } from '../../src/email/outbox.ts';
 import type { TestApp } from './test-app.ts';
+import { linkIn, type TestRelay } from './smtp-relay.ts';
 
 /** An email as its recipient sees it. */
 export interface ReceivedEmail {
@@ -12,64 +11,71 @@ export interface ReceivedEmail {
 }
 
 /**
- * Every "read the email sent to X" of the tests goes through here, so the way mail is read can
- * change in one place. Today it reads the outbox rows of the test database (opening sealed bodies
- * with the app's secret); it could as well read what a real SMTP server received.
+ * Every "read the email sent to X" of the account tests goes through here: what a real SMTP server
+ * (the test relay the app sends to) received, after the app's own mail worker sent it.
  */
 export interface Mailbox {
-  /** The oldest email to `address` not yet returned by this call, waiting up to 5 s for one to arrive. */
+  /** The email to `address` queued first of those not yet returned by this call, waiting up to 10 s for one to arrive. */
   nextEmailTo(address: string): Promise<ReceivedEmail>;
-  /** Every email to `address` that has arrived so far, read or not. */
+  /** Every email to `address` that has arrived, once everything queued so far has been sent (so "none" means none). */
   emailsTo(address: string): Promise<ReceivedEmail[]>;
 }
 
-interface OutboxRow {
-  id: string;
-  subject: string;
-  body: Buffer;
-  body_sealed: boolean;
-}
+const WAIT_MS = 10_000;
 
-const WAIT_MS = 5000;
+/** Reads what `relay` received from `t`, which must have been created with `SMTP_URL: relay.url`. */
+export function openMailbox(t: TestApp, relay: TestRelay): Mailbox {
+  const returned = new Set<object>();
+  const asReceived = ({ subject, text, html }: { subject: string; text: string; html: string }): ReceivedEmail => ({
+    subject,
+    text,
+    html,
+    links: text.match(/https?:\/\/[^\s<>"]+/g) ?? [],
+  });
+  const isTo = (address: string) => (email: TestRelay['received'][number]) => email.to.includes(address.toLowerCase());
 
-export function openMailbox(t: TestApp): Mailbox {
-  const envelope = secretEnvelopeOf(t.config);
-  const returned = new Set<string>();
-
-  const read = (row: OutboxRow): ReceivedEmail => {
-    const plaintext = row.body_sealed ? envelope?.open(row.body, bodyLabel(row.id))?.plaintext : row.body.toString('utf8');
-    if (plaintext === undefined) throw new Error('an outbox body that the test app cannot open');
-    const { text, html } = JSON.parse(plaintext) as { text: string; html: string };
-    return { subject: row.subject, text, html, links: text.match(/https?:\/\/[^\s<>"]+/g) ?? [] };
+  // The outbox is empty of unsent mail only once the worker handed every queued message to the relay.
+  const outboxDrained = async () => {
+    const deadline = Date.now() + WAIT_MS;
+    for (;;) {
+      const [row] = await t.orm.em.fork().execute<{ unsent: string }[]>('select count(*) as unsent from email_outbox where sent_at is null and gave_up_at is null');
+      const unsent = Number(row?.unsent);
+      if (unsent === 0) return;
+      if (Date.now() > deadline) throw new Error(`${unsent} emails still unsent after ${WAIT_MS} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   };
 
-  // In the order their transactions wrote them: the test clock may give many the same created_at.
-  const rowsTo = (address: string) =>
-    t.orm.em
+  /** Where each message (known by its Message-ID, made of its outbox id) stands in the order its transaction queued it. */
+  const queueOrder = async (address: string) => {
+    const rows = await t.orm.em
       .fork()
-      .execute<OutboxRow[]>('select id, subject, body, body_sealed from email_outbox where recipient = ? order by created_at, xmin::text::bigint', [address.toLowerCase()]);
+      .execute<{ id: string }[]>('select id from email_outbox where recipient = ? order by created_at, xmin::text::bigint', [address.toLowerCase()]);
+    const position = new Map(rows.map((row, index) => [row.id, index]));
+    return (email: TestRelay['received'][number]) => position.get(/^<([^@]+)@/.exec(email.messageId)?.[1] ?? '') ?? Number.MAX_SAFE_INTEGER;
+  };
 
   return {
     async nextEmailTo(address) {
-      const deadline = Date.now() + WAIT_MS;
-      for (;;) {
-        const row = (await rowsTo(address)).find((candidate) => !returned.has(candidate.id));
-        if (row) {
-          returned.add(row.id);
-          return read(row);
-        }
-        if (Date.now() > deadline) throw new Error(`no new email to ${address} within ${WAIT_MS} ms`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      const unread = (candidate: TestRelay['received'][number]) => isTo(address)(candidate) && !returned.has(candidate);
+      await relay.waitForEmail(unread, { timeoutMs: WAIT_MS });
+      // The worker sends several messages at once, so they may arrive out of order: take them in the order they were queued.
+      await outboxDrained();
+      const queued = await queueOrder(address);
+      const [email] = relay.received.filter(unread).sort((a, b) => queued(a) - queued(b));
+      returned.add(email!);
+      return asReceived(email!);
     },
-    emailsTo: async (address) => (await rowsTo(address)).map(read),
+    async emailsTo(address) {
+      await outboxDrained();
+      return relay.received.filter(isTo(address)).map(asReceived);
+    },
   };
 }
 
-/** The token of the email's link to `page` (`/reset-password`, `/verify-email`, `/confirm-email`). */
+/** The token of the email's link to `page` (`/reset-password`, `/verify-email`, `/confirm-email`), present in both bodies. */
 export function tokenFromLink(email: ReceivedEmail, page: string): string {
-  const link = email.links.map((href) => new URL(href)).find((url) => url.pathname === page);
-  const token = link?.searchParams.get('token');
-  if (!token) throw new Error(`no link to ${page} in "${email.subject}"`);
+  const token = linkIn(email, page).searchParams.get('token');
+  if (!token) throw new Error(`no token in the link to ${page} in "${email.subject}"`);
   return token;
 }
