@@ -1,9 +1,5 @@
-import { chmod, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/database/embedded-postgres.ts';
-import { freePort } from './server-process.ts';
+import { startThrowawayCluster, type ThrowawayCluster } from './postgres.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -12,7 +8,7 @@ declare module 'vitest' {
   }
 }
 
-let cluster: EmbeddedPostgres | undefined;
+let cluster: ThrowawayCluster | undefined;
 
 /** Uses `DATABASE_URL` when set; otherwise a throwaway embedded cluster on a free port. */
 export async function setup(project: TestProject) {
@@ -20,11 +16,8 @@ export async function setup(project: TestProject) {
     project.provide('postgresAdminUrl', process.env.DATABASE_URL);
     return;
   }
-  const parent = await mkdtemp(join(tmpdir(), 'graphql-auth-test-'));
-  // Reachable for the postgres user when the tests run as root.
-  await chmod(parent, 0o755);
-  cluster = await startEmbeddedPostgres({ dataDir: join(parent, 'data'), port: await freePort(), persistent: false });
-  project.provide('postgresAdminUrl', cluster.url('postgres'));
+  cluster = await startThrowawayCluster('graphql-auth-test-');
+  project.provide('postgresAdminUrl', cluster.adminUrl);
 }
 
 export async function teardown() {

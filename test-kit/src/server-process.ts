@@ -1,16 +1,40 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-// One way to find a port and the server's folder, shared with the bench.
-import { freePort, SERVER_DIR } from '../../bench/server-process.ts';
+import { createWriteStream } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-export { freePort, SERVER_DIR };
+/** The server workspace: `node src/main.ts` (and the built `dist/main.js`) run from here. */
+export const SERVER_DIR = fileURLToPath(new URL('../../server/', import.meta.url));
 
-/** The real server (`node src/main.ts`) as a child process, with what it printed. */
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** The real server as a child process, with what it printed. */
 export interface ServerProcess {
   child: ChildProcess;
+  pid: number;
+  /** `http://127.0.0.1:<PORT>`. */
   base: string;
   stdout(): string;
   stderr(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Both streams, labelled, for a failure's message. */
+  output(): string;
+  exited: Promise<ProcessExit>;
+  hasExited(): boolean;
+  /** `performance.now()` just before the spawn, to time the start-up. */
+  spawnedAt: number;
+}
+
+export interface ServerProcessOptions {
+  /** `src/main.ts` (types stripped at start, as in development) by default; `dist/main.js` is the build production runs. */
+  entry?: string;
+  nodeFlags?: string[];
+  cwd?: string;
+  /** Also appends everything the process prints to this file. */
+  logFile?: string;
+  /** Keeps only about the last this many characters of each stream (a server under load logs every request). */
+  keepChars?: number;
 }
 
 const running = new Set<ChildProcess>();
@@ -20,49 +44,91 @@ export function killServerProcesses(): void {
   for (const child of running) child.kill('SIGKILL');
 }
 
-/** Starts `node src/main.ts` with only PATH and `env`, on `env.PORT`. */
-export function startServerProcess(env: Record<string, string>, cwd = SERVER_DIR): ServerProcess {
-  const child = spawn(process.execPath, ['src/main.ts'], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `node [nodeFlags] <entry>` with only PATH and `env`, on `env.PORT`. */
+export function startServerProcess(
+  env: Record<string, string>,
+  { entry = 'src/main.ts', nodeFlags = [], cwd = SERVER_DIR, logFile, keepChars = Infinity }: ServerProcessOptions = {},
+): ServerProcess {
+  const spawnedAt = performance.now();
+  const child = spawn(process.execPath, [...nodeFlags, entry], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (child.pid === undefined) throw new Error('the server process could not be spawned');
   running.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+  const printed = { stdout: '', stderr: '' };
+  for (const stream of ['stdout', 'stderr'] as const) {
+    child[stream]?.setEncoding('utf8').on('data', (chunk: string) => {
+      printed[stream] += chunk;
+      // Trimmed in large steps, so keeping the tail stays cheap.
+      if (printed[stream].length > 2 * keepChars) printed[stream] = printed[stream].slice(-keepChars);
+    });
+  }
+  if (logFile) {
+    const log = createWriteStream(logFile, { flags: 'a' });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+  }
+  let done = false;
+  const exited = new Promise<ProcessExit>((resolve) =>
     child.once('exit', (code, signal) => {
+      done = true;
       running.delete(child);
       resolve({ code, signal });
     }),
   );
-  return { child, base: `http://127.0.0.1:${env.PORT}`, stdout: () => stdout, stderr: () => stderr, exited };
+  const tail = (text: string) => (keepChars === Infinity ? text : text.slice(-keepChars));
+  const stdout = () => tail(printed.stdout);
+  const stderr = () => tail(printed.stderr);
+  return {
+    child,
+    pid: child.pid,
+    base: `http://127.0.0.1:${env.PORT}`,
+    stdout,
+    stderr,
+    output: () => `stdout:\n${stdout()}\nstderr:\n${stderr()}`,
+    exited,
+    hasExited: () => done,
+    spawnedAt,
+  };
 }
 
-/** Polls `/readyz` until it answers 200; fails early, with the output, if the process dies or time runs out. */
-export async function waitUntilReady(server: ServerProcess, withinMs = 20_000): Promise<void> {
-  const started = Date.now();
-  let exited = false;
-  void server.exited.then(() => (exited = true));
-  while (Date.now() - started < withinMs && !exited) {
+/**
+ * Polls `/readyz` until it answers 200 and returns the milliseconds since the spawn; fails early,
+ * with the output, if the process dies or time runs out.
+ */
+export async function waitUntilReady(server: ServerProcess, { withinMs = 20_000, pollEveryMs = 50 }: { withinMs?: number; pollEveryMs?: number } = {}): Promise<number> {
+  while (performance.now() - server.spawnedAt < withinMs && !server.hasExited()) {
     try {
       const response = await fetch(`${server.base}/readyz`, { signal: AbortSignal.timeout(2000) });
       await response.arrayBuffer();
-      if (response.status === 200) return;
+      if (response.status === 200) return performance.now() - server.spawnedAt;
     } catch {
       // not listening yet
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, pollEveryMs));
   }
-  throw new Error(`the server was not ready within ${withinMs} ms.\nstdout:\n${server.stdout()}\nstderr:\n${server.stderr()}`);
+  const why = server.hasExited() ? 'exited before it was ready' : `was not ready within ${withinMs} ms`;
+  throw new Error(`the server ${why}.\n${server.output()}`);
 }
 
 /** The exit, or `'still running'` when it takes longer than `ms`. */
-export async function exitWithin(server: ServerProcess, ms: number) {
+export async function exitWithin(server: ServerProcess, ms: number): Promise<ProcessExit | 'still running'> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'still running'>((resolve) => {
     timer = setTimeout(() => resolve('still running'), ms);
   });
   try {
     return await Promise.race([server.exited, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** SIGTERM, then SIGKILL if the process has not exited within `graceMs`. */
+export async function stopServerProcess(server: ServerProcess, graceMs = 15_000): Promise<ProcessExit> {
+  if (server.hasExited()) return server.exited;
+  server.child.kill('SIGTERM');
+  const timer = setTimeout(() => server.child.kill('SIGKILL'), graceMs);
+  try {
+    return await server.exited;
   } finally {
     clearTimeout(timer);
   }

@@ -1,23 +1,21 @@
-import pg from 'pg';
 import { inject } from 'vitest';
+// Declares what the global setup provides (`postgresAdminUrl`).
+import type {} from './global-setup.ts';
+import { createDatabase, type OwnDatabase } from './postgres.ts';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
+
+/** The PostgreSQL server the suite runs on (from the global setup): each test file creates its databases there. */
+export function postgresAdminUrl(): string {
+  return inject('postgresAdminUrl');
+}
 
 /** Creates a database of its own for one test file and returns its URL and a way to drop it. */
-export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const adminUrl = inject('postgresAdminUrl');
-  const name = `test_${crypto.randomUUID().replaceAll('-', '')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`drop database if exists "${name}" with (force)`);
-      await client.end();
-    },
-  };
+export function createTestDatabase(): Promise<OwnDatabase> {
+  return createDatabase(postgresAdminUrl(), 'test');
+}
+
+/** A proxy in front of the suite's PostgreSQL that a test can cut; `proxy.via` is what `connectVia` of the test app wants. */
+export function startPostgresProxy(): Promise<TcpProxy> {
+  const admin = new URL(postgresAdminUrl());
+  return startTcpProxy({ host: admin.hostname, port: Number(admin.port || 5432) });
 }
