@@ -107,3 +107,18 @@ export async function startE2eServer(
     close: () => server.close(),
   };
 }
+
+/** Logs `account` in as a program would (bearer tokens, Node's User-Agent, no Origin): a session the browser does not hold. Returns its access token. */
+export async function logInAsProgram(server: E2eServer, account: { email: string; password: string }): Promise<string> {
+  const response = await fetch(server.graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      query: 'mutation ($input: LoginInput!) { login(input: $input, transport: BEARER) { accessToken } }',
+      variables: { input: { email: account.email, password: account.password } },
+    }),
+  });
+  const body = (await response.json()) as { data?: { login: { accessToken: string } }; errors?: unknown };
+  if (!body.data) throw new Error(`the program's login failed: ${JSON.stringify(body.errors)}`);
+  return body.data.login.accessToken;
+}
