@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './support/test-app.ts';
-import { createCookieJar, expectUnauthenticated, graphql, type GraphQLResponse } from './support/graphql-request.ts';
-import { startTestRelay, type TestRelay } from './support/smtp-relay.ts';
-import { openMailbox, type Mailbox } from './support/mailbox.ts';
-import { DELETE_ACCOUNT, LOGIN, ME, newAccount, REFRESH, REQUEST_PASSWORD_RESET, SIGNUP, type AuthPayloadData } from './support/operations.ts';
+import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
+import { expectUnauthenticated, graphql, type GraphQLResponse } from '@graphql-auth/test-kit/graphql-request';
+import { createCookieJar } from '@graphql-auth/test-kit/cookie-jar';
+import { startTestRelay, type TestRelay } from '@graphql-auth/test-kit/smtp-relay';
+import { openMailbox, type Mailbox } from '@graphql-auth/test-kit/mailbox';
+import { DELETE_ACCOUNT, LOGIN, ME, newAccount, REFRESH, REQUEST_PASSWORD_RESET, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
 
 type Account = ReturnType<typeof newAccount>;
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './support/test-app.ts';
-import { graphql, type GraphQLResponse } from './support/graphql-request.ts';
-import { startTestRelay, type TestRelay } from './support/smtp-relay.ts';
-import { openMailbox, tokenFromLink, type Mailbox } from './support/mailbox.ts';
-import { CHANGE_EMAIL, CONFIRM_EMAIL_CHANGE, LOGIN, ME_VERIFIED, newAccount, REQUEST_PASSWORD_RESET, RESET_PASSWORD, SIGNUP, type AuthPayloadData } from './support/operations.ts';
+import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
+import { graphql, type GraphQLResponse } from '@graphql-auth/test-kit/graphql-request';
+import { startTestRelay, type TestRelay } from '@graphql-auth/test-kit/smtp-relay';
+import { openMailbox, tokenFromLink, type Mailbox } from '@graphql-auth/test-kit/mailbox';
+import { CHANGE_EMAIL, CONFIRM_EMAIL_CHANGE, LOGIN, ME_VERIFIED, newAccount, REQUEST_PASSWORD_RESET, RESET_PASSWORD, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
 
 type Account = ReturnType<typeof newAccount>;
 type MeData = { me: { id: string; email: string; emailVerified: boolean } };

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './support/test-app.ts';
-import { createCookieJar, expectUnauthenticated, graphql, type GraphQLResponse } from './support/graphql-request.ts';
-import { startTestRelay, type TestRelay } from './support/smtp-relay.ts';
-import { openMailbox, tokenFromLink, type Mailbox } from './support/mailbox.ts';
+import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
+import { expectUnauthenticated, graphql, type GraphQLResponse } from '@graphql-auth/test-kit/graphql-request';
+import { createCookieJar } from '@graphql-auth/test-kit/cookie-jar';
+import { startTestRelay, type TestRelay } from '@graphql-auth/test-kit/smtp-relay';
+import { openMailbox, tokenFromLink, type Mailbox } from '@graphql-auth/test-kit/mailbox';
 import {
   CONFIRM_EMAIL_CHANGE,
   LOGIN,
@@ -15,7 +16,7 @@ import {
   SIGNUP,
   VERIFY_EMAIL,
   type AuthPayloadData,
-} from './support/operations.ts';
+} from '@graphql-auth/test-kit/operations';
 import { deleteExpiredRecords } from '../src/maintenance/cleanup.ts';
 
 type Account = ReturnType<typeof newAccount>;
