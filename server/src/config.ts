@@ -156,6 +156,8 @@ const environment = z.object({
   PASSWORD_RESET_LIMIT_IP: rateLimit('30/1h'),
   PASSWORD_RESET_LIMIT_EMAIL: rateLimit('5/1h'),
   VERIFICATION_EMAIL_LIMIT_USER: rateLimit('5/1h'),
+  PASSKEY_LIMIT_IP: rateLimit('300/1h'),
+  PASSKEY_REGISTRATION_LIMIT_USER: rateLimit('20/1h'),
   PASSWORD_RESET_TTL: duration('30m'),
   EMAIL_VERIFICATION_TTL: duration('24h'),
   REQUIRE_EMAIL_VERIFICATION: flag,
@@ -219,6 +221,10 @@ export interface RateLimits {
   passwordResetEmail: RateLimitRule | null;
   /** Emails with a link that proves an address (verification, email change), per account. */
   verificationEmailUser: RateLimitRule | null;
+  /** Passkey ceremonies (registration and login) from one IP: each begun and each answered counts, a finished one is taken back. */
+  passkeyIp: RateLimitRule | null;
+  /** Passkey registrations of one account, counted like `passkeyIp`. */
+  passkeyRegistrationUser: RateLimitRule | null;
 }
 
 export interface Config {
@@ -360,6 +366,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       passwordResetIp: env.PASSWORD_RESET_LIMIT_IP,
       passwordResetEmail: env.PASSWORD_RESET_LIMIT_EMAIL,
       verificationEmailUser: env.VERIFICATION_EMAIL_LIMIT_USER,
+      passkeyIp: env.PASSKEY_LIMIT_IP,
+      passkeyRegistrationUser: env.PASSKEY_REGISTRATION_LIMIT_USER,
     },
     passwordResetTtlMs: env.PASSWORD_RESET_TTL,
     emailVerificationTtlMs: env.EMAIL_VERIFICATION_TTL,

@@ -71,6 +71,20 @@ const CONTRACT = /* GraphQL */ `
     confirmEmailChange(token: String!): User!
     deleteAccount(currentPassword: String!): Boolean!
   }
+
+  # Passkeys, added to the above.
+  type Passkey { id: ID!  name: String!  createdAt: DateTime!  lastUsedAt: DateTime }
+
+  extend type Query { passkeys: [Passkey!]! }
+
+  extend type Mutation {
+    passkeyRegistrationOptions: String!
+    registerPasskey(response: String!, name: String!): Passkey!
+    renamePasskey(id: ID!, name: String!): Passkey!
+    removePasskey(id: ID!): Boolean!
+    passkeyLoginOptions: String!
+    loginWithPasskey(response: String!, transport: TokenTransport = COOKIE): AuthPayload!
+  }
 `;
 
 function printArgument(argument: GraphQLArgument): string {
@@ -196,6 +210,9 @@ describe('the committed schema.graphql', () => {
     expect(signatureOf('changeEmail', ['newEmail', 'currentPassword'])).toBe('changeEmail(newEmail: String!, currentPassword: String!): Boolean!');
     expect(signatureOf('confirmEmailChange', ['token'])).toBe('confirmEmailChange(token: String!): User!');
     expect(signatureOf('deleteAccount', ['currentPassword'])).toBe('deleteAccount(currentPassword: String!): Boolean!');
+    expect(signatureOf('registerPasskey', ['response', 'name'])).toBe('registerPasskey(response: String!, name: String!): Passkey!');
+    expect(signatureOf('renamePasskey', ['id', 'name'])).toBe('renamePasskey(id: ID!, name: String!): Passkey!');
+    expect(signatureOf('loginWithPasskey', ['response', 'transport'])).toBe('loginWithPasskey(response: String!, transport: TokenTransport = COOKIE): AuthPayload!');
   });
 });
 

@@ -10,7 +10,7 @@ import type { HashOwners } from './password.ts';
 export const counterDigest = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 22);
 
 /** What an attempt was, for the `auth_rate_limited_total` metric. */
-export type LimitedAction = 'login' | 'signup' | 'refresh' | 'change_password' | 'change_email' | 'delete_account' | 'password_reset' | 'verification_email';
+export type LimitedAction = 'login' | 'signup' | 'refresh' | 'change_password' | 'change_email' | 'delete_account' | 'password_reset' | 'verification_email' | 'passkey_login' | 'passkey_registration';
 
 /** A password check's counters, and which of them start afresh (rather than take the attempt back) when it succeeds. */
 export interface PasswordCheckCharges {
