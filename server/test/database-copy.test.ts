@@ -11,6 +11,8 @@ import { CHANGE_EMAIL, LOGIN, ME, newAccount, REQUEST_PASSWORD_RESET, SIGNUP, ty
 import { startTestRelay } from '@graphql-auth/test-kit/smtp-relay';
 import { openMailbox, tokenFromLink } from '@graphql-auth/test-kit/mailbox';
 import { SERVER_DIR } from '@graphql-auth/test-kit/server-process';
+import { createSoftwareAuthenticator } from '@graphql-auth/test-kit/software-authenticator';
+import { addPasskey, loginOptions, logInWithPasskey } from '@graphql-auth/test-kit/passkeys';
 import { generateSigningKey } from '../src/auth/signing-keys.ts';
 import { KEY_ENCRYPTION_SECRET_FILE, withKeyEncryptionSecret } from '../src/auth/key-encryption-secret.ts';
 import { loadConfig } from '../src/config.ts';
@@ -129,6 +131,29 @@ describe('a copy of the database', () => {
     expect(outbox.length).toBeGreaterThanOrEqual(3);
     // Sent mail loses its body at once; mail still waiting is sealed (see email-delivery.test.ts).
     for (const row of outbox) expect({ kind: row.kind, sent: row.sent_at, body: row.body }).toEqual({ kind: row.kind, sent: expect.anything(), body: null });
+  });
+  it('yields the public keys of passkeys only, and the challenges of ceremonies under way only as SHA-256 hashes', async () => {
+    const authenticator = createSoftwareAuthenticator({ origin: t.config.publicOrigin });
+    await addPasskey(t.app, { token: victim.accessToken! }, authenticator);
+    expect((await logInWithPasskey(t.app, authenticator, { transport: 'BEARER' })).errors).toBeUndefined();
+    const pending = (JSON.parse(await loginOptions(t.app)) as { challenge: string }).challenge;
+
+    const copy = await copyOfDatabase(t);
+    const dump = JSON.stringify(copy, (_key, value: unknown) => (value && typeof value === 'object' && 'type' in value && value.type === 'Buffer' ? Buffer.from((value as unknown as { data: number[] }).data).toString('hex') : value));
+    const credential = authenticator.credentials[0]!;
+    const privateJwk = credential.privateKey.export({ format: 'jwk' });
+    const privateDer = credential.privateKey.export({ format: 'der', type: 'pkcs8' });
+    expect(dump).not.toContain(Buffer.from(privateJwk.d!, 'base64url').toString('hex'));
+    expect(dump).not.toContain(privateDer.toString('hex'));
+    expect(privateKeysIn(copy)).toEqual([]);
+    const [row] = (copy.passkeys ?? []).filter((passkey) => passkey.user_id === victim.user.id);
+    // The stored key is the public point, nothing more.
+    expect(Buffer.from(row?.public_key as Buffer).toString('hex')).toContain(Buffer.from(privateJwk.x!, 'base64url').toString('hex'));
+    expect(Buffer.from(row?.credential_id as Buffer).equals(credential.id)).toBe(true);
+    expect(dump).not.toContain(Buffer.from(pending).toString('hex'));
+    expect(dump).not.toContain(pending);
+    const hashes = (copy.webauthn_challenges ?? []).map((challenge) => Buffer.from(challenge.challenge_hash as Buffer).toString('hex'));
+    expect(hashes).toContain(createHash('sha256').update(pending).digest('hex'));
   });
 });
 
