@@ -199,6 +199,29 @@ describe('passkey registration under attack', () => {
     expect(await passkeysOf(t, fresh)).toHaveLength(1);
   });
 
+  it('adds one passkey when the same registration response is sent twice at once', async () => {
+    const owner = await signUp(t);
+    const token = owner.accessToken!;
+    const response = createSoftwareAuthenticator({ origin: t.config.publicOrigin }).createCredential(await registrationOptions(t.app, { token }));
+    const answers = await Promise.all([0, 1, 2].map(() => sendRegistration(t.app, { token }, response)));
+    expect(answers.filter((answer) => answer.data?.registerPasskey)).toHaveLength(1);
+    for (const refused of answers.filter((answer) => answer.errors)) expectRegistrationRefused(refused);
+    expect(await passkeysOf(t, token)).toHaveLength(1);
+  });
+
+  it('holds at most 20 passkeys per account, also when the last ones are registered at once', async () => {
+    const owner = await signUp(t);
+    const token = owner.accessToken!;
+    for (let index = 1; index <= 18; index++) await addPasskey(t.app, { token }, createSoftwareAuthenticator({ origin: t.config.publicOrigin }), `Key ${index}`);
+    const responses = [];
+    for (let index = 0; index < 3; index++) responses.push(createSoftwareAuthenticator({ origin: t.config.publicOrigin }).createCredential(await registrationOptions(t.app, { token })));
+    const answers = await Promise.all(responses.map((response) => sendRegistration(t.app, { token }, response)));
+    expect(answers.filter((answer) => answer.data?.registerPasskey)).toHaveLength(2);
+    const refused = answers.find((answer) => answer.errors);
+    expect(refused?.errors?.[0]).toMatchObject({ message: 'An account can hold at most 20 passkeys; remove one first.', extensions: { code: 'BAD_USER_INPUT', field: 'response' } });
+    expect(await passkeysOf(t, token)).toHaveLength(20);
+  });
+
   it('refuses a registration made on another origin or for another relying party', async () => {
     const owner = await signUp(t);
     const token = owner.accessToken!;

@@ -16,6 +16,8 @@ import {
   sendRegistration,
   type PasskeyData,
 } from '@graphql-auth/test-kit/passkeys';
+import { passkeyAuthenticationOptions, verifyPasskeyAssertion, type CeremonyContext } from '../src/auth/passkey-authentication.ts';
+import { createLogger } from '../src/logger.ts';
 
 async function signUp(t: TestApp): Promise<AuthPayloadData> {
   const response = await graphql<{ signup: AuthPayloadData }>(t.app, SIGNUP, { variables: { input: newAccount(), transport: 'BEARER' } });
@@ -191,5 +193,50 @@ describe('the ceremonies', () => {
     const em = t.orm.em.fork();
     expect(await em.execute('select 1 from passkeys where user_id = ?', [owner.user.id])).toEqual([]);
     expect(await em.execute('select 1 from webauthn_user_handles where user_id = ?', [owner.user.id])).toEqual([]);
+  });
+});
+
+describe('the functions a second factor builds on', () => {
+  let t: TestApp;
+  let context: CeremonyContext;
+  beforeAll(async () => {
+    t = await createTestApp();
+    context = { em: () => t.orm.em.fork(), config: t.config, now: t.clock.now, logger: createLogger('silent') };
+  });
+  afterAll(() => t.close());
+
+  it("verifyPasskeyAssertion accepts the expected account's passkey against options issued for that account, and names it", async () => {
+    const owner = await signUp(t);
+    const authenticator = createSoftwareAuthenticator({ origin: t.config.publicOrigin });
+    await addPasskey(t.app, { token: owner.accessToken! }, authenticator);
+    const options = await passkeyAuthenticationOptions(context, { userId: owner.user.id });
+    expect(options.allowCredentials?.map((descriptor) => descriptor.id)).toEqual([authenticator.credentials[0]!.id.toString('base64url')]);
+    expect(options.userVerification).toBe('required');
+    const assertion = JSON.stringify(authenticator.getAssertion(options));
+    expect(await verifyPasskeyAssertion(context, assertion, { expectedUserId: owner.user.id })).toEqual({ userId: owner.user.id, credentialId: authenticator.credentials[0]!.id.toString('base64url') });
+    await expect(verifyPasskeyAssertion(context, assertion, { expectedUserId: owner.user.id })).rejects.toMatchObject({ extensions: { code: 'INVALID_CREDENTIALS', field: 'response' } });
+  });
+
+  it("refuses another account's passkey, and keeps challenges for one account and for a discoverable login apart", async () => {
+    const owner = await signUp(t);
+    const other = await signUp(t);
+    const ownersKey = createSoftwareAuthenticator({ origin: t.config.publicOrigin });
+    const othersKey = createSoftwareAuthenticator({ origin: t.config.publicOrigin });
+    await addPasskey(t.app, { token: owner.accessToken! }, ownersKey);
+    await addPasskey(t.app, { token: other.accessToken! }, othersKey);
+    const refused = { extensions: { code: 'INVALID_CREDENTIALS' } };
+
+    // The other account's passkey, against a challenge issued for the owner.
+    const forOwner = await passkeyAuthenticationOptions(context, { userId: owner.user.id });
+    await expect(verifyPasskeyAssertion(context, JSON.stringify(othersKey.getAssertion({ ...forOwner, allowCredentials: [] })), { expectedUserId: owner.user.id })).rejects.toMatchObject(refused);
+    // A challenge issued for the other account does not serve the owner's second factor.
+    const forOther = await passkeyAuthenticationOptions(context, { userId: other.user.id });
+    await expect(verifyPasskeyAssertion(context, JSON.stringify(ownersKey.getAssertion({ ...forOther, allowCredentials: [] })), { expectedUserId: owner.user.id })).rejects.toMatchObject(refused);
+    // Nor does a discoverable login's challenge, nor the other way round.
+    const discoverable = await passkeyAuthenticationOptions(context);
+    await expect(verifyPasskeyAssertion(context, JSON.stringify(ownersKey.getAssertion(discoverable)), { expectedUserId: owner.user.id })).rejects.toMatchObject(refused);
+    const again = await passkeyAuthenticationOptions(context, { userId: owner.user.id });
+    await expect(verifyPasskeyAssertion(context, JSON.stringify(ownersKey.getAssertion(again)))).rejects.toMatchObject(refused);
+    expect(await verifyPasskeyAssertion(context, JSON.stringify(ownersKey.getAssertion(await passkeyAuthenticationOptions(context))))).toMatchObject({ userId: owner.user.id });
   });
 });

@@ -12,6 +12,9 @@ import { CEREMONY_TTL_MS, relyingPartyOf } from './relying-party.ts';
 import { startSessionHere } from './sign-in.ts';
 import { rememberChallenge, spendChallenge } from './webauthn-challenges.ts';
 
+/** What the ceremony functions need of a request: its unit of work, the configuration, the clock and the log. */
+export type CeremonyContext = Pick<GraphQLContext, 'em' | 'config' | 'now' | 'logger'>;
+
 /** One answer for every assertion that does not prove a passkey, so none tells why. */
 export function passkeyNotAccepted() {
   return invalidCredentials('This passkey was not accepted.', 'response');
@@ -24,7 +27,7 @@ export function passkeyNotAccepted() {
  * password) the account's passkeys are allowed, and the challenge can only be spent with that
  * account as `expectedUserId`.
  */
-export async function passkeyAuthenticationOptions(context: GraphQLContext, { userId }: { userId?: string } = {}): Promise<PublicKeyCredentialRequestOptionsJSON> {
+export async function passkeyAuthenticationOptions(context: CeremonyContext, { userId }: { userId?: string } = {}): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const em = context.em();
   const allowCredentials = userId === undefined ? [] : (await credentialsOf(em, userId)).map(({ credentialId, transports }) => ({ id: isoBase64URL.fromBuffer(new Uint8Array(credentialId)), transports }));
   const options = await generateAuthenticationOptions({
@@ -47,7 +50,7 @@ export async function passkeyAuthenticationOptions(context: GraphQLContext, { us
  * one INVALID_CREDENTIALS and changes nothing but the spent challenge.
  */
 export async function verifyPasskeyAssertion(
-  context: GraphQLContext,
+  context: CeremonyContext,
   responseJson: string,
   { expectedUserId }: { expectedUserId?: string } = {},
 ): Promise<{ userId: string; credentialId: string }> {
