@@ -163,6 +163,21 @@ describe('a passkey login under attack', () => {
     // The genuine assertion's challenge was never touched by all that.
     expect((await sendAssertion(t.app, genuine, { transport: 'BEARER' })).errors).toBeUndefined();
   });
+  it('logs why each refusal happened at info, without the response, its challenge or the credential id', async () => {
+    const options = await loginOptions(t.app);
+    const challenge = (JSON.parse(options) as { challenge: string }).challenge;
+    const assertion = authenticator.getAssertion(options, { origin: 'https://phishing.example' });
+    expectNotAccepted(await sendAssertion(t.app, assertion));
+    const lines = t.logs.map((line) => JSON.parse(line) as { level: number; msg: string; reason?: string });
+    const refusals = lines.filter((line) => line.msg === 'passkey assertion refused');
+    expect(refusals.length).toBeGreaterThan(0);
+    expect(refusals.every((line) => line.level === 30)).toBe(true);
+    expect(refusals.at(-1)?.reason).toBe('signature, origin, relying party or user verification refused');
+    const everything = t.logs.join('\n');
+    for (const secret of [challenge, assertion.id, assertion.response.signature, assertion.response.clientDataJSON, assertion.response.authenticatorData, 'phishing.example']) {
+      expect(everything).not.toContain(secret);
+    }
+  });
 });
 
 describe('passkey registration under attack', () => {
