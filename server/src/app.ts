@@ -14,6 +14,7 @@ import { loadSigningKeys } from './auth/signing-keys.ts';
 import { DEVICE_TOKEN_LIFETIME_MS } from './auth/device-token.ts';
 import { secretEnvelopeOf } from './auth/secret-envelope.ts';
 import { startBackgroundJobs } from './background-jobs.ts';
+import { createDeferredWork } from './deferred-work.ts';
 import { createErrorMasker, yogaLogging } from './http/mask-error.ts';
 import { useRequestId } from './http/request-id.ts';
 import { useServiceRoutes } from './http/service-routes.ts';
@@ -28,6 +29,11 @@ import { cookieNames } from './auth/cookies.ts';
 import { createMetrics, useMetrics } from './http/metrics.ts';
 import { useNoStoreForGraphQL } from './http/cache-control.ts';
 import { renderGuardedGraphiQL, useGraphiQLGuard } from './http/graphiql-guard.ts';
+import { createEmailMetrics } from './email/email-metrics.ts';
+import { countPendingEmails } from './email/outbox-store.ts';
+import { useDevMailbox } from './email/dev-mailbox.ts';
+import { deliveryModeOf } from './email/mail-delivery.ts';
+import { mailWorkerOptions, type MailWorkerOverrides } from './email/mail-worker.ts';
 
 export interface AppOptions {
   config: Config;
@@ -40,6 +46,8 @@ export interface AppOptions {
   webAppDir?: string;
   /** Extra yoga plugins, e.g. a test's request counter; they run after the app's own. */
   plugins?: Plugin[];
+  /** The mail worker's pace (poll interval, back-off, lease); tests shorten the waits. */
+  mailWorker?: MailWorkerOverrides;
 }
 
 export type App = YogaServerInstance<ServerContext, GraphQLContext>;
@@ -55,19 +63,23 @@ export async function createApp({
   now = () => new Date(),
   webAppDir,
   plugins = [],
+  mailWorker,
 }: AppOptions): Promise<App> {
   const revocations = createRevocationList(config.accessTokenTtlMs);
+  const envelope = secretEnvelopeOf(config);
   const em = orm.em.fork();
   const [signingKeys, dummyPasswordHash] = await Promise.all([
-    loadSigningKeys(em, { configured: config.jwtPrivateKeys, envelope: secretEnvelopeOf(config) }, { now: now(), accessTokenTtlMs: config.accessTokenTtlMs, deviceTokenLifetimeMs: DEVICE_TOKEN_LIFETIME_MS }),
+    loadSigningKeys(em, { configured: config.jwtPrivateKeys, envelope }, { now: now(), accessTokenTtlMs: config.accessTokenTtlMs, deviceTokenLifetimeMs: DEVICE_TOKEN_LIFETIME_MS }),
     createDummyHash(config.bcryptCost),
     revocations.load(em, now()),
   ]);
   const metrics = createMetrics();
   // Named prepared statements live on one server connection, which a transaction pooler does not keep.
   const pool = hotPool(await orm.driver.getConnection().getNativeClient(), { prepared: !config.databaseDirectUrl });
-  const deps: AppDependencies = { config, orm, pool, signingKeys, revocations, logger, now, dummyPasswordHash, metrics: metrics.auth, profiles: createProfileCache() };
-  const jobs = await startBackgroundJobs(deps);
+  const deferred = createDeferredWork({ logger });
+  const deps: AppDependencies = { config, orm, pool, signingKeys, revocations, logger, now, dummyPasswordHash, metrics: metrics.auth, profiles: createProfileCache(), envelope, deferred };
+  const emailMetrics = createEmailMetrics(metrics.registry, { countPending: () => countPendingEmails(orm.em.fork()), logger });
+  const jobs = await startBackgroundJobs({ ...deps, emailMetrics, mailWorker: mailWorkerOptions(mailWorker) });
   if (config.env === 'production' && !config.metricsToken) {
     logger.warn('/metrics answers anyone who reaches it: set METRICS_TOKEN, or block /metrics at the proxy');
   }
@@ -102,6 +114,7 @@ export async function createApp({
       useMetrics(metrics, logger, '/graphql', config.metricsToken),
       useCookies(),
       useServiceRoutes({ orm, signingKeys }),
+      useDevMailbox({ enabled: deliveryModeOf(config) === 'dev-mailbox', orm, envelope, appName: config.appName }),
       useNoStoreForGraphQL('/graphql'),
       ...(config.introspection ? [useGraphiQLGuard()] : []),
       useOriginCheck({ allowedOrigins: config.allowedOrigins, cookieNames: Object.values(cookieNames(config.secureCookies)) }),
@@ -114,7 +127,13 @@ export async function createApp({
       useSecurityHeaders({ https: config.publicOrigin.startsWith('https:') }),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       ...plugins,
-      { onDispose: () => jobs.stop() },
+      {
+        // Work the last answers left behind still needs the database.
+        onDispose: async () => {
+          await deferred.drained();
+          await jobs.stop();
+        },
+      },
     ],
   });
 }

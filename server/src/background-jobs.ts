@@ -4,6 +4,10 @@ import { deleteExpiredRecords } from './maintenance/cleanup.ts';
 import { REVOCATION_CHANNEL } from './auth/session-store.ts';
 import { SIGNING_KEYS_CHANNEL } from './auth/signing-keys.ts';
 import { PROFILE_CHANNEL } from './user/profile-cache.ts';
+import { OUTBOX_CHANNEL } from './email/outbox.ts';
+import { startMailDelivery } from './email/mail-delivery.ts';
+import type { EmailMetrics } from './email/email-metrics.ts';
+import type { MailWorkerOptions } from './email/mail-worker.ts';
 
 export interface BackgroundJobs {
   stop(): Promise<void>;
@@ -11,8 +15,8 @@ export interface BackgroundJobs {
 
 /**
  * What each instance keeps doing besides answering requests: hearing revocations and key rotations
- * from other instances at once (LISTEN/NOTIFY), catching up on any it missed, and deleting
- * expired records.
+ * from other instances at once (LISTEN/NOTIFY), catching up on any it missed, sending the
+ * outbox's emails, and deleting expired records.
  */
 export async function startBackgroundJobs({
   orm,
@@ -22,11 +26,18 @@ export async function startBackgroundJobs({
   logger,
   now,
   profiles,
-}: Pick<AppDependencies, 'orm' | 'config' | 'revocations' | 'signingKeys' | 'logger' | 'now' | 'profiles'>): Promise<BackgroundJobs> {
+  envelope,
+  emailMetrics,
+  mailWorker,
+}: Pick<AppDependencies, 'orm' | 'config' | 'revocations' | 'signingKeys' | 'logger' | 'now' | 'profiles' | 'envelope'> & {
+  emailMetrics: EmailMetrics;
+  mailWorker: MailWorkerOptions;
+}): Promise<BackgroundJobs> {
   const catchUp = async () => {
     await revocations.load(orm.em.fork(), now());
     await signingKeys.reload(now());
   };
+  const mail = startMailDelivery({ config, orm, logger, now, envelope, metrics: emailMetrics, options: mailWorker });
   const listener = await listenForNotifications({
     // LISTEN holds its connection: through a transaction pooler it would hear nothing.
     connectionString: config.databaseDirectUrl ?? orm.config.get('clientUrl')!,
@@ -34,10 +45,12 @@ export async function startBackgroundJobs({
       [REVOCATION_CHANNEL]: (sessionId) => revocations.add([sessionId], now()),
       [PROFILE_CHANNEL]: (userId) => profiles.forget(userId),
       [SIGNING_KEYS_CHANNEL]: () => void signingKeys.reload(now()).catch((error) => logger.error({ err: error }, 'reloading signing keys failed')),
+      [OUTBOX_CHANNEL]: () => mail?.wake(),
     },
     // Changes announced while the connection was down went unheard: start the profile copies afresh.
     onReconnect: async () => {
       profiles.clear();
+      mail?.wake();
       await catchUp();
     },
     logger,
@@ -55,7 +68,7 @@ export async function startBackgroundJobs({
       config.cleanupIntervalMs,
       async () => {
         const deleted = await deleteExpiredRecords(orm.em.fork(), { now: now(), accessTokenTtlMs: config.accessTokenTtlMs });
-        if (deleted.sessions + deleted.rateLimitCounters > 0) logger.info(deleted, 'deleted expired records');
+        if (deleted.sessions + deleted.rateLimitCounters + deleted.emails + deleted.emailTokens > 0) logger.info(deleted, 'deleted expired records');
       },
       'cleanup',
     ),
@@ -65,6 +78,7 @@ export async function startBackgroundJobs({
     async stop() {
       for (const timer of timers) clearInterval(timer);
       await listener.stop();
+      await mail?.stop();
     },
   };
 }

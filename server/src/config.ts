@@ -91,6 +91,38 @@ const jwkSet = z.string().transform((text, ctx) => {
   return result.data.keys;
 });
 
+// Control and invisible characters (NUL, CR/LF, bidi overrides) have no place in a header or a URL.
+const CONTROL_OR_INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
+/**
+ * A nodemailer transport URL, `smtp://` (STARTTLS when offered) or `smtps://` (TLS from the start).
+ * Messages never quote the value: it may hold the relay's password.
+ */
+const smtpUrl = z.string().transform((text, ctx) => {
+  const fail = (why: string) => {
+    ctx.addIssue({ code: 'custom', message: `${why}; expected a URL like smtps://user:password@smtp.example.com:465 or smtp://mailpit:1025 (the value is not shown: it may hold a password)` });
+    return z.NEVER;
+  };
+  if (CONTROL_OR_INVISIBLE.test(text)) return fail('contains control or invisible characters');
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return fail('not a URL');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') return fail(`the scheme must be smtp: or smtps:, not ${JSON.stringify(url.protocol.slice(0, 20))}`);
+  if (!url.hostname) return fail('no host');
+  return text;
+});
+
+/** The product's name in emails: one short line a person reads. */
+const appName = z
+  .string()
+  .default('GraphQL Auth')
+  .transform((text) => text.trim())
+  .refine((text) => text.length >= 1 && [...text].length <= 60, 'expected 1 to 60 characters')
+  .refine((text) => !CONTROL_OR_INVISIBLE.test(text), 'remove the control or invisible characters');
+
 // A secret that encrypts keys must not be guessable: 32 characters is 192 bits even in base64.
 const encryptionSecret = z.string().min(32, 'expected at least 32 characters, e.g. from `openssl rand -base64 32`');
 
@@ -121,6 +153,12 @@ const environment = z.object({
   LOGIN_LIMIT_IP: rateLimit('300/1h'),
   SIGNUP_LIMIT_IP: rateLimit('20/1h'),
   REFRESH_LIMIT_IP: rateLimit('600/1m'),
+  PASSWORD_RESET_LIMIT_IP: rateLimit('30/1h'),
+  PASSWORD_RESET_LIMIT_EMAIL: rateLimit('5/1h'),
+  VERIFICATION_EMAIL_LIMIT_USER: rateLimit('5/1h'),
+  PASSWORD_RESET_TTL: duration('30m'),
+  EMAIL_VERIFICATION_TTL: duration('24h'),
+  REQUIRE_EMAIL_VERIFICATION: flag,
   REQUEST_BODY_LIMIT: z.coerce.number().int().min(1024).default(65_536),
   REQUEST_TIMEOUT: duration('30s'),
   KEEP_ALIVE_TIMEOUT: duration('5s'),
@@ -133,9 +171,32 @@ const environment = z.object({
   GRAPHQL_INTROSPECTION: flag,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters (e.g. openssl rand -hex 24)').optional(),
+  SMTP_URL: smtpUrl.optional(),
+  // Checked in loadConfig: its default comes from APP_NAME and PUBLIC_ORIGIN.
+  EMAIL_FROM: z.string().optional(),
+  APP_NAME: appName,
 });
 
 export type PrivateJwk = z.infer<typeof privateJwk>;
+
+/** A sender: the display name (may be empty) and the address, kept apart so nodemailer encodes the name. */
+export interface Mailbox {
+  name: string;
+  address: string;
+}
+
+// Dot-atom local part and a host name: what a sender address needs, nothing that could end a header.
+const ADDRESS = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+/** `no-reply@example.com`, `"Name" <no-reply@example.com>` or `Name <no-reply@example.com>`; undefined for anything else. */
+export function parseMailbox(text: string): Mailbox | undefined {
+  if (CONTROL_OR_INVISIBLE.test(text) || text.length > 320) return undefined;
+  const named = /^\s*(?:"([^"\\<>]*)"|([^"\\<>]*?))\s*<([^<>\s]+)>\s*$/.exec(text);
+  const name = (named ? (named[1] ?? named[2] ?? '') : '').trim();
+  const address = named ? named[3]! : text.trim();
+  if (!ADDRESS.test(address) || address.length > 254 || [...name].length > 100) return undefined;
+  return { name, address };
+}
 
 export interface RateLimitRule {
   limit: number;
@@ -152,6 +213,12 @@ export interface RateLimits {
   loginIp: RateLimitRule | null;
   signupIp: RateLimitRule | null;
   refreshIp: RateLimitRule | null;
+  /** Password reset requests from one IP, whatever the email. */
+  passwordResetIp: RateLimitRule | null;
+  /** Password reset requests for one email, known or not. */
+  passwordResetEmail: RateLimitRule | null;
+  /** Emails with a link that proves an address (verification, email change), per account. */
+  verificationEmailUser: RateLimitRule | null;
 }
 
 export interface Config {
@@ -179,6 +246,12 @@ export interface Config {
   cleanupIntervalMs: number;
   bcryptCost: number;
   rateLimits: RateLimits;
+  /** How long a password reset link works. */
+  passwordResetTtlMs: number;
+  /** How long a verification or email-change link works. */
+  emailVerificationTtlMs: number;
+  /** Unverified accounts cannot log in (`EMAIL_NOT_VERIFIED`). */
+  requireEmailVerification: boolean;
   /** Largest request body accepted, in bytes. */
   requestBodyLimitBytes: number;
   /** Longest a request may take to arrive (headers within the shorter of this and 10 s) and a socket may sit idle. */
@@ -204,6 +277,12 @@ export interface Config {
   secureCookies: boolean;
   /** Set: `/metrics` answers only `Authorization: Bearer <token>`; unset: anyone who reaches it. */
   metricsToken: string | undefined;
+  /** The relay emails go through; unset: kept for `/dev/mail` outside production, left in the outbox in production. */
+  smtpUrl: string | undefined;
+  /** The sender of every email. */
+  emailFrom: Mailbox;
+  /** The product's name in emails. */
+  appName: string;
 }
 
 export class ConfigError extends Error {
@@ -246,8 +325,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (env.REFRESH_IDLE_TTL <= env.ACCESS_TOKEN_TTL) problems.push('REFRESH_IDLE_TTL: must be longer than ACCESS_TOKEN_TTL');
   if (env.SESSION_MAX_AGE < env.REFRESH_IDLE_TTL) problems.push('SESSION_MAX_AGE: must not be shorter than REFRESH_IDLE_TTL');
   if (env.REFRESH_GRACE >= env.REFRESH_IDLE_TTL) problems.push('REFRESH_GRACE: must be shorter than REFRESH_IDLE_TTL');
+  const emailFrom = env.EMAIL_FROM === undefined ? { name: env.APP_NAME, address: `no-reply@${publicUrl.hostname}` } : parseMailbox(env.EMAIL_FROM);
+  if (!emailFrom) problems.push('EMAIL_FROM: expected an address like no-reply@example.com or "Name" <no-reply@example.com>, on one line');
 
-  if (problems.length > 0) throw new ConfigError(formatProblems(problems));
+  if (problems.length > 0 || !emailFrom) throw new ConfigError(formatProblems(problems));
 
   return {
     env: env.NODE_ENV,
@@ -276,7 +357,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       loginIp: env.LOGIN_LIMIT_IP,
       signupIp: env.SIGNUP_LIMIT_IP,
       refreshIp: env.REFRESH_LIMIT_IP,
+      passwordResetIp: env.PASSWORD_RESET_LIMIT_IP,
+      passwordResetEmail: env.PASSWORD_RESET_LIMIT_EMAIL,
+      verificationEmailUser: env.VERIFICATION_EMAIL_LIMIT_USER,
     },
+    passwordResetTtlMs: env.PASSWORD_RESET_TTL,
+    emailVerificationTtlMs: env.EMAIL_VERIFICATION_TTL,
+    requireEmailVerification: env.REQUIRE_EMAIL_VERIFICATION ?? false,
     jwtPrivateKeys: env.JWT_PRIVATE_KEYS,
     keyEncryptionSecret: env.KEY_ENCRYPTION_SECRET,
     keyEncryptionSecretPrevious: env.KEY_ENCRYPTION_SECRET_PREVIOUS,
@@ -285,6 +372,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: env.LOG_LEVEL,
     secureCookies: !plainLocalhost,
     metricsToken: env.METRICS_TOKEN,
+    smtpUrl: env.SMTP_URL,
+    emailFrom,
+    appName: env.APP_NAME,
   };
 }
 

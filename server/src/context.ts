@@ -11,6 +11,8 @@ import { createRequestAuthenticator, type Viewer } from './auth/request-authenti
 import type { RevocationList } from './auth/revocation-list.ts';
 import type { RevocationReason } from './auth/session-store.ts';
 import type { SigningKeys } from './auth/signing-keys.ts';
+import type { SecretEnvelope } from './auth/secret-envelope.ts';
+import type { DeferredWork } from './deferred-work.ts';
 import { clientAddress } from './http/client-address.ts';
 
 /** What the app is built from: created once at start-up, shared by every request. */
@@ -29,6 +31,10 @@ export interface AppDependencies {
   metrics: AuthMetrics;
   /** The profiles `me` answers with, per instance, dropped when one changes anywhere. */
   profiles: ProfileCache;
+  /** Seals secrets at rest (signing keys, queued email bodies) under `KEY_ENCRYPTION_SECRET`; none without one. */
+  envelope: SecretEnvelope | undefined;
+  /** Work left to run after the answer (see deferred-work.ts). */
+  deferred: DeferredWork;
 }
 
 /** The app's dependencies plus what belongs to one request. */

@@ -31,9 +31,17 @@ export function invalidCredentials(message = 'Invalid email or password.', field
   return new GraphQLError(message, { extensions: { code: 'INVALID_CREDENTIALS', ...(field ? { field } : {}) } });
 }
 
-export function emailTaken(): GraphQLError {
+/** `field` names the input that holds the address; null where none does (a link). */
+export function emailTaken(field: string | null = 'email'): GraphQLError {
   return new GraphQLError('An account with this email already exists.', {
-    extensions: { code: 'EMAIL_TAKEN', field: 'email' },
+    extensions: { code: 'EMAIL_TAKEN', ...(field ? { field } : {}) },
+  });
+}
+
+/** Only ever answered after a correct password, so it tells nothing to someone without it. */
+export function emailNotVerified(): GraphQLError {
+  return new GraphQLError('Confirm your email address first: follow the link in the email we sent you.', {
+    extensions: { code: 'EMAIL_NOT_VERIFIED' },
   });
 }
 

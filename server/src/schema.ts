@@ -6,6 +6,10 @@ import './user/user.schema.ts';
 import './auth/auth.schema.ts';
 import './auth/session.schema.ts';
 import './auth/password.schema.ts';
+import './account/password-reset.schema.ts';
+import './account/email-verification.schema.ts';
+import './account/email-change.schema.ts';
+import './account/account-deletion.schema.ts';
 
 builder.queryType({});
 builder.mutationType({});

@@ -77,6 +77,36 @@ describe("loadConfig defaults (the README's Configuration table)", () => {
   });
 });
 
+describe('account recovery and email', () => {
+  it('uses the documented defaults: 30-minute reset links, 24-hour verification links, login without verification', () => {
+    expect(loadConfig({})).toMatchObject({
+      appName: 'GraphQL Auth',
+      passwordResetTtlMs: 30 * MINUTE,
+      emailVerificationTtlMs: 24 * 60 * MINUTE,
+      requireEmailVerification: false,
+      rateLimits: {
+        passwordResetIp: { limit: 30, windowMs: 60 * MINUTE },
+        passwordResetEmail: { limit: 5, windowMs: 60 * MINUTE },
+        verificationEmailUser: { limit: 5, windowMs: 60 * MINUTE },
+      },
+    });
+  });
+
+  it('reads the variables', () => {
+    const config = loadConfig({
+      APP_NAME: '  Acme Accounts ',
+      PASSWORD_RESET_TTL: '1h',
+      EMAIL_VERIFICATION_TTL: '3d',
+      REQUIRE_EMAIL_VERIFICATION: 'true',
+      PASSWORD_RESET_LIMIT_IP: 'off',
+      PASSWORD_RESET_LIMIT_EMAIL: '3/1d',
+      VERIFICATION_EMAIL_LIMIT_USER: '10/1h',
+    });
+    expect(config).toMatchObject({ appName: 'Acme Accounts', passwordResetTtlMs: 60 * MINUTE, emailVerificationTtlMs: 3 * DAY, requireEmailVerification: true });
+    expect(config.rateLimits).toMatchObject({ passwordResetIp: null, passwordResetEmail: { limit: 3, windowMs: DAY }, verificationEmailUser: { limit: 10, windowMs: 60 * MINUTE } });
+  });
+});
+
 describe('durations', () => {
   it.each([
     ['10s', 10 * SECOND],
@@ -127,6 +157,12 @@ describe('invalid values', () => {
     { variable: 'NODE_ENV', value: 'staging' },
     { variable: 'LOG_LEVEL', value: 'loud' },
     { variable: 'DATABASE_URL', value: 'mysql://localhost/auth' },
+    { variable: 'APP_NAME', value: 'Acme\r\nBcc: victim@example.com' },
+    { variable: 'PASSWORD_RESET_TTL', value: 'soon' },
+    { variable: 'EMAIL_VERIFICATION_TTL', value: '0' },
+    { variable: 'REQUIRE_EMAIL_VERIFICATION', value: 'sometimes' },
+    { variable: 'PASSWORD_RESET_LIMIT_EMAIL', value: '5' },
+    { variable: 'VERIFICATION_EMAIL_LIMIT_USER', value: '0/1h' },
   ])('rejects $variable=$value with a ConfigError naming $variable', ({ variable, value }) => {
     const error = configErrorFor({ [variable]: value });
     expect(error.name).toBe('ConfigError');
@@ -248,5 +284,59 @@ describe('secure cookies', () => {
     for (const publicOrigin of ['http://example.com', 'http://192.168.1.10:4000', 'http://localhost.example.com']) {
       expect(configErrorFor({ PUBLIC_ORIGIN: publicOrigin }).message).toContain('PUBLIC_ORIGIN');
     }
+  });
+});
+
+describe('email settings', () => {
+  it('defaults the sender to "APP_NAME" <no-reply@host of PUBLIC_ORIGIN>, and APP_NAME to GraphQL Auth', () => {
+    expect(loadConfig({})).toMatchObject({ smtpUrl: undefined, appName: 'GraphQL Auth', emailFrom: { name: 'GraphQL Auth', address: 'no-reply@localhost' } });
+    expect(loadConfig({ PUBLIC_ORIGIN: 'https://auth.example.com:8443', APP_NAME: '  Acme Login ' })).toMatchObject({
+      appName: 'Acme Login',
+      emailFrom: { name: 'Acme Login', address: 'no-reply@auth.example.com' },
+    });
+  });
+
+  it.each([
+    ['no-reply@example.com', { name: '', address: 'no-reply@example.com' }],
+    ['"Acme, Inc." <hello@mail.example.com>', { name: 'Acme, Inc.', address: 'hello@mail.example.com' }],
+    ['Acme Login <login+auth@example.com>', { name: 'Acme Login', address: 'login+auth@example.com' }],
+  ])('reads EMAIL_FROM=%s', (value, mailbox) => {
+    expect(loadConfig({ EMAIL_FROM: value }).emailFrom).toEqual(mailbox);
+  });
+
+  it.each(['smtp://localhost:1025', 'smtps://user:p%40ss@smtp.example.com:465', 'smtp://mailpit:1025/?pool=false'])('accepts SMTP_URL=%s as it is', (value) => {
+    expect(loadConfig({ SMTP_URL: value }).smtpUrl).toBe(value);
+  });
+
+  it.each([
+    { variable: 'SMTP_URL', value: 'http://smtp.example.com' },
+    { variable: 'SMTP_URL', value: 'smtp.example.com:465' },
+    { variable: 'SMTP_URL', value: 'smtp://' },
+    { variable: 'SMTP_URL', value: 'smtp://relay.example.com\u0000:25' },
+    { variable: 'SMTP_URL', value: 'smtp://relay.example.com:25\r\nRCPT TO:<x@example.com>' },
+    { variable: 'EMAIL_FROM', value: 'no-reply@example.com\r\nBcc: everyone@example.com' },
+    { variable: 'EMAIL_FROM', value: '"Acme\r\nBcc: x@example.com" <no-reply@example.com>' },
+    { variable: 'EMAIL_FROM', value: 'not an address' },
+    { variable: 'EMAIL_FROM', value: '"Acme" <no-reply@example.com>, other@example.com' },
+    { variable: 'EMAIL_FROM', value: 'Acme <no-reply@example.com' },
+    { variable: 'EMAIL_FROM', value: 'no-reply@exa\u0000mple.com' },
+    { variable: 'APP_NAME', value: 'Acme\nLogin' },
+    { variable: 'APP_NAME', value: 'Acme\u202eLogin' },
+    { variable: 'APP_NAME', value: 'A'.repeat(61) },
+  ])('rejects $variable=$value with a ConfigError naming $variable', ({ variable, value }) => {
+    expect(configErrorFor({ [variable]: value }).message).toMatch(new RegExp(`^\\s*${variable}: `, 'm'));
+  });
+
+  it('never echoes the password of an SMTP_URL it refuses', () => {
+    for (const value of ['ftp://mailer:hunter2-relay-password@smtp.example.com', 'smtps://mailer:hunter2-relay-password@smtp.example.com:465\u0000']) {
+      const { message } = configErrorFor({ SMTP_URL: value });
+      expect(message).toContain('SMTP_URL');
+      expect(message).not.toContain('hunter2');
+      expect(message).not.toContain('mailer');
+    }
+  });
+
+  it('starts in production without SMTP_URL: mail then waits in the outbox', () => {
+    expect(loadConfig({ NODE_ENV: 'production', PUBLIC_ORIGIN: 'https://auth.example.com', KEY_ENCRYPTION_SECRET: SECRET }).smtpUrl).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,8 @@ import { importJWK, SignJWT, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './support/test-app.ts';
 import { expectUnauthenticated, graphql } from './support/graphql-request.ts';
-import { LOGIN, ME, newAccount, SIGNUP, type AuthPayloadData } from './support/operations.ts';
+import { CHANGE_EMAIL, LOGIN, ME, newAccount, REQUEST_PASSWORD_RESET, SIGNUP, type AuthPayloadData } from './support/operations.ts';
+import { openMailbox, tokenFromLink } from './support/mailbox.ts';
 import { SERVER_DIR } from './support/server-process.ts';
 import { generateSigningKey } from '../src/auth/signing-keys.ts';
 import { KEY_ENCRYPTION_SECRET_FILE, withKeyEncryptionSecret } from '../src/auth/key-encryption-secret.ts';
@@ -88,6 +90,32 @@ describe('a copy of the database', () => {
     const dump = JSON.stringify(copy, (_key, value: unknown) => (value && typeof value === 'object' && 'type' in value && value.type === 'Buffer' ? Buffer.from((value as unknown as { data: number[] }).data).toString('base64url') : value));
     expect(dump).not.toContain(secret);
     expect(dump).not.toContain(victim.accessToken!);
+  });
+
+  it('yields emailed links only as SHA-256 hashes of their tokens, and the emails that carry them sealed', async () => {
+    const mail = openMailbox(t);
+    const account = newAccount();
+    const signup = (await graphql<{ signup: AuthPayloadData }>(t.app, SIGNUP, { variables: { input: account, transport: 'BEARER' } })).data!.signup;
+    const newEmail = newAccount().email;
+    await graphql(t.app, REQUEST_PASSWORD_RESET, { variables: { email: account.email } });
+    await graphql(t.app, CHANGE_EMAIL, { token: signup.accessToken!, variables: { newEmail, currentPassword: account.password } });
+    const tokens = [
+      tokenFromLink(await mail.nextEmailTo(account.email), '/verify-email'),
+      tokenFromLink(await mail.nextEmailTo(newEmail), '/confirm-email'),
+      tokenFromLink(await mail.nextEmailTo(account.email), '/reset-password'),
+    ];
+
+    const copy = await copyOfDatabase(t);
+    const dump = JSON.stringify(copy, (_key, value: unknown) => (value && typeof value === 'object' && 'type' in value && value.type === 'Buffer' ? Buffer.from((value as unknown as { data: number[] }).data).toString('base64url') : value));
+    const stored = (copy.email_tokens ?? []).map((row) => Buffer.from(row.token_hash as Buffer).toString('hex'));
+    for (const token of tokens) {
+      expect(dump).not.toContain(token);
+      expect(dump).not.toContain(Buffer.from(token, 'base64url').toString('hex'));
+      expect(stored).toContain(createHash('sha256').update(Buffer.from(token, 'base64url')).digest('hex'));
+    }
+    const outbox = (copy.email_outbox ?? []).filter((row) => row.recipient === account.email || row.recipient === newEmail);
+    expect(outbox.length).toBeGreaterThanOrEqual(3);
+    for (const row of outbox) expect(row.body_sealed).toBe(true);
   });
 });
 

@@ -21,16 +21,35 @@ function composeServerVariables(): string[] {
   return [...environment.matchAll(/^ {6}([A-Z][A-Z0-9_]+):/gm)].map(([, name = '']) => name);
 }
 
+/** One service's block of docker-compose.yml, up to the next service or the volumes. */
+function composeService(name: string): string {
+  const compose = read('docker-compose.yml');
+  const start = compose.indexOf(`\n  ${name}:\n`);
+  if (start < 0) throw new Error(`docker-compose.yml has no ${name} service`);
+  const rest = compose.slice(start + 1);
+  const end = rest.slice(1).search(/\n {2}[a-z][\w-]*:\n|\n[a-z]/);
+  return end < 0 ? rest : rest.slice(0, end + 1);
+}
+
 // The image has no embedded PostgreSQL: its variables mean nothing there.
 const NOT_FOR_THE_CONTAINER = ['EMBEDDED_POSTGRES_PORT', 'EMBEDDED_POSTGRES_DIR'];
 
 describe('the deployment files', () => {
   it('pass every documented variable through to the server container', () => {
     const documented = documentedVariables();
-    expect(documented).toEqual(expect.arrayContaining(['PORT', 'DATABASE_URL', 'REQUEST_BODY_LIMIT', 'REVOCATION_CATCH_UP', 'CLEANUP_INTERVAL', 'METRICS_TOKEN']));
+    expect(documented).toEqual(expect.arrayContaining(['PORT', 'DATABASE_URL', 'REQUEST_BODY_LIMIT', 'REVOCATION_CATCH_UP', 'CLEANUP_INTERVAL', 'METRICS_TOKEN', 'SMTP_URL', 'EMAIL_FROM', 'APP_NAME']));
     const passed = composeServerVariables();
     const missing = documented.filter((name) => !NOT_FOR_THE_CONTAINER.includes(name) && !passed.includes(name));
     expect(missing, 'documented in the README, missing from docker-compose.yml').toEqual([]);
+  });
+
+  it('send the emails to a mail catcher, whose page only this machine can open, until SMTP_URL names a relay', () => {
+    const mailpit = composeService('mailpit');
+    expect(mailpit).toMatch(/^ {4}image: axllent\/mailpit:v\d+\.\d+\.\d+$/m);
+    // The web UI shows every link: published on loopback; its SMTP port not at all.
+    expect(mailpit).toMatch(/^ {6}- "\$\{MAILPIT_PUBLISH:-127\.0\.0\.1:8025\}:8025"$/m);
+    expect(mailpit.split('\n').filter((line) => /^ {6}- "/.test(line))).toEqual(['      - "${MAILPIT_PUBLISH:-127.0.0.1:8025}:8025"']);
+    expect(composeService('server')).toMatch(/^ {6}SMTP_URL: \$\{SMTP_URL:-smtp:\/\/mailpit:1025\}$/m);
   });
 
   it('build the image without the optional Node and PostgreSQL packages', () => {

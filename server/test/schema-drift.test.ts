@@ -58,6 +58,19 @@ const CONTRACT = /* GraphQL */ `
     changePassword(currentPassword: String!, newPassword: String!): Boolean!
     updateProfile(name: String, avatarUrl: String): User!
   }
+
+  # Account recovery and email, added to the above.
+  extend type User { emailVerified: Boolean! }
+
+  extend type Mutation {
+    requestPasswordReset(email: String!): Boolean!
+    resetPassword(token: String!, newPassword: String!, transport: TokenTransport = COOKIE): AuthPayload!
+    sendVerificationEmail: Boolean!
+    verifyEmail(token: String!): User!
+    changeEmail(newEmail: String!, currentPassword: String!): Boolean!
+    confirmEmailChange(token: String!): User!
+    deleteAccount(currentPassword: String!): Boolean!
+  }
 `;
 
 function printArgument(argument: GraphQLArgument): string {
@@ -176,6 +189,13 @@ describe('the committed schema.graphql', () => {
     expect(signatureOf('revokeSession', ['id'])).toBe('revokeSession(id: ID!): Boolean!');
     expect(signatureOf('changePassword', ['currentPassword', 'newPassword'])).toBe('changePassword(currentPassword: String!, newPassword: String!): Boolean!');
     expect(signatureOf('updateProfile', ['name', 'avatarUrl'])).toBe('updateProfile(name: String, avatarUrl: String): User!');
+    expect(signatureOf('requestPasswordReset', ['email'])).toBe('requestPasswordReset(email: String!): Boolean!');
+    expect(signatureOf('resetPassword', ['token', 'newPassword', 'transport'])).toBe('resetPassword(token: String!, newPassword: String!, transport: TokenTransport = COOKIE): AuthPayload!');
+    expect(signatureOf('sendVerificationEmail', [])).toBe('sendVerificationEmail: Boolean!');
+    expect(signatureOf('verifyEmail', ['token'])).toBe('verifyEmail(token: String!): User!');
+    expect(signatureOf('changeEmail', ['newEmail', 'currentPassword'])).toBe('changeEmail(newEmail: String!, currentPassword: String!): Boolean!');
+    expect(signatureOf('confirmEmailChange', ['token'])).toBe('confirmEmailChange(token: String!): User!');
+    expect(signatureOf('deleteAccount', ['currentPassword'])).toBe('deleteAccount(currentPassword: String!): Boolean!');
   });
 });
 

@@ -6,12 +6,12 @@ import { clientIpKey } from './password-check.ts';
 import { findSessionByRefreshToken, revokeSessions, rotateRefreshToken } from './session-store.ts';
 import { logIn, signUp } from './sign-in.ts';
 
-const TokenTransport = builder.enumType('TokenTransport', {
+export const TokenTransport = builder.enumType('TokenTransport', {
   description: 'How tokens travel: HttpOnly cookies for browsers, or in the payload for other programs.',
   values: ['COOKIE', 'BEARER'] as const,
 });
 
-const AuthPayloadRef = builder.objectRef<AuthPayload>('AuthPayload').implement({
+export const AuthPayloadRef = builder.objectRef<AuthPayload>('AuthPayload').implement({
   fields: (t) => ({
     user: t.field({ type: UserRef, resolve: (payload) => payload.user }),
     accessTokenExpiresAt: t.expose('accessTokenExpiresAt', { type: 'DateTime' }),
@@ -45,7 +45,7 @@ const LoginInput = builder.inputType('LoginInput', {
 builder.mutationField('signup', (t) =>
   t.field({
     type: AuthPayloadRef,
-    description: 'Creates an account and logs it in.',
+    description: 'Creates an account, logs it in and emails a link that proves the address. With REQUIRE_EMAIL_VERIFICATION: creates the account and emails the link, but answers EMAIL_NOT_VERIFIED without a session.',
     args: {
       input: t.arg({ type: SignupInput, required: true }),
       transport: t.arg({ type: TokenTransport, defaultValue: 'COOKIE' }),
@@ -57,7 +57,7 @@ builder.mutationField('signup', (t) =>
 builder.mutationField('login', (t) =>
   t.field({
     type: AuthPayloadRef,
-    description: 'Logs in with email and password, starting a new session.',
+    description: 'Logs in with email and password, starting a new session. With REQUIRE_EMAIL_VERIFICATION, an unverified account answers EMAIL_NOT_VERIFIED after the right password (and gets a fresh link).',
     args: {
       input: t.arg({ type: LoginInput, required: true }),
       transport: t.arg({ type: TokenTransport, defaultValue: 'COOKIE' }),

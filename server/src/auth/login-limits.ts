@@ -6,8 +6,11 @@ import { rateLimited } from '../errors.ts';
 import { chargeAttempt, refundAttempt, resetCounters, type Charge } from './rate-limit.ts';
 import type { HashOwners } from './password.ts';
 
-// Counter keys carry a hash, not the email: the table should not become a list of who tried what.
-const digest = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 22);
+/** What counter keys carry instead of an email (or a device token): the table should not become a list of who tried what. */
+export const counterDigest = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 22);
+
+/** What an attempt was, for the `auth_rate_limited_total` metric. */
+export type LimitedAction = 'login' | 'signup' | 'refresh' | 'change_password' | 'change_email' | 'delete_account' | 'password_reset' | 'verification_email';
 
 /** A password check's counters, and which of them start afresh (rather than take the attempt back) when it succeeds. */
 export interface PasswordCheckCharges {
@@ -27,12 +30,12 @@ export function passwordCheckCharges(
   limits: RateLimits,
   { email, ip, deviceToken }: { email: string; ip: string; deviceToken: string | undefined },
 ): PasswordCheckCharges {
-  const account = digest(email);
+  const account = counterDigest(email);
   const accountIp = deviceToken ? `login:device-ip:${account}:${ip}` : `login:account-ip:${account}:${ip}`;
   const candidates: (Charge | null)[] = deviceToken
     ? [
         limits.loginAccountIp && { key: accountIp, rule: limits.loginAccountIp },
-        limits.loginAccount && { key: `login:device:${digest(deviceToken)}`, rule: limits.loginAccount },
+        limits.loginAccount && { key: `login:device:${counterDigest(deviceToken)}`, rule: limits.loginAccount },
       ]
     : [
         limits.loginAccountIp && { key: accountIp, rule: limits.loginAccountIp },
@@ -44,13 +47,13 @@ export function passwordCheckCharges(
 
 /** Whom the bcrypt work of a password check is done for, so no one address or account can hold every hashing slot. */
 export function hashOwnersOf({ email, ip }: { email: string; ip: string }): HashOwners {
-  return [`ip:${ip}`, `account:${digest(email)}`];
+  return [`ip:${ip}`, `account:${counterDigest(email)}`];
 }
 
 /** Charges an attempt to the given counters or answers RATE_LIMITED (HTTP 429) with the wait. */
 export async function chargeOrRefuse(
   context: Pick<GraphQLContext, 'em' | 'now' | 'metrics'>,
-  action: 'login' | 'signup' | 'refresh' | 'change_password',
+  action: LimitedAction,
   charges: Charge[],
 ): Promise<void> {
   const verdict = await chargeAttempt(context.em(), charges, context.now());

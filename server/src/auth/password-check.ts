@@ -15,14 +15,14 @@ export interface PasswordCheck {
 }
 
 /**
- * Every check of an existing password (login, the current password of a change) goes through here
+ * Every check of an existing password (login, the current password of a change or of a deletion) goes through here
  * and is counted alike: charged to the login limits before bcrypt runs (so while limited even the
  * right password is refused), with a known device counted apart, and hashed in the fair queue.
  * An unknown account is checked against the dummy hash, so timing does not tell which emails exist.
  */
 export async function checkPassword(
   context: GraphQLContext,
-  action: 'login' | 'change_password',
+  action: 'login' | 'change_password' | 'change_email' | 'delete_account',
   { email, user, password, presentedDeviceToken }: { email: string; user: { id: string; passwordHash: string } | null; password: string; presentedDeviceToken: string | undefined },
 ): Promise<PasswordCheck> {
   const { config } = context;

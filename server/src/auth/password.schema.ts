@@ -5,11 +5,14 @@ import { hashPassword, lockPasswordHash, validatePassword } from './password.ts'
 import { revokeSessions } from './session-store.ts';
 import { settleSuccessfulPasswordCheck } from './login-limits.ts';
 import { checkPassword } from './password-check.ts';
+import { deleteEmailTokens } from '../email/email-token.ts';
+import { passwordChangedNotice } from '../email/messages.ts';
+import { queueEmail } from '../email/outbox.ts';
 
 builder.mutationField('changePassword', (t) =>
   t.field({
     type: 'Boolean',
-    description: "Changes the password and ends the user's other sessions.",
+    description: "Changes the password, ends the user's other sessions and emails a notice.",
     args: {
       currentPassword: t.arg.string({ required: true }),
       newPassword: t.arg.string({ required: true }),
@@ -30,6 +33,9 @@ builder.mutationField('changePassword', (t) =>
         // A login or another change that committed since the check above must not be overruled.
         if (!(await lockPasswordHash(tx, user.id, { password: currentPassword, verifiedHash: user.passwordHash, owners }))) return undefined;
         await tx.nativeUpdate(User, { id: user.id }, { passwordHash, updatedAt: now });
+        // Whoever knew the old password may have asked for an email change too: that link stops working.
+        await deleteEmailTokens(tx, user.id, ['email_change']);
+        await queueEmail(tx, passwordChangedNotice(config, user), { userId: user.id, envelope: context.envelope, now });
         // Whoever knew the old password may hold a session: end every one but this.
         return revokeSessions(tx, { userId: user.id, exceptSessionId: viewer.sessionId, reason: 'password_changed', now });
       });

@@ -45,7 +45,7 @@ export interface RefreshFailure {
   revokedSessionId?: string;
 }
 
-export type RevocationReason = 'logout' | 'logout_all' | 'revoked' | 'password_changed' | 'refresh_token_reused';
+export type RevocationReason = 'logout' | 'logout_all' | 'revoked' | 'password_changed' | 'password_reset' | 'account_deleted' | 'refresh_token_reused';
 
 const later = (now: Date, ms: number) => new Date(now.getTime() + ms);
 const earliest = (a: Date, b: Date) => (a < b ? a : b);
@@ -98,6 +98,7 @@ interface SessionRow {
   email: string;
   name: string;
   avatar_url: string | null;
+  email_verified: boolean;
   created_at: string | Date;
 }
 
@@ -106,10 +107,10 @@ function lifetimeOf(row: SessionRow): SessionLifetime {
 }
 
 function profileOf(row: SessionRow): UserProfile {
-  return { id: row.user_id, email: row.email, name: row.name, avatarUrl: row.avatar_url, createdAt: timestampOf(row.created_at) };
+  return { id: row.user_id, email: row.email, name: row.name, avatarUrl: row.avatar_url, emailVerified: row.email_verified, createdAt: timestampOf(row.created_at) };
 }
 
-const PROFILE_COLUMNS = 'u.email, u.name, u.avatar_url, u.created_at';
+const PROFILE_COLUMNS = 'u.email, u.name, u.avatar_url, u.email_verified, u.created_at';
 
 const ROTATE = `update sessions set
           previous_token_hash = token_hash,

@@ -2,7 +2,8 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphQLContext } from '../builder.ts';
 import { User } from '../database/entities/user.entity.ts';
-import { emailTaken, invalidCredentials } from '../errors.ts';
+import { emailNotVerified, emailTaken, invalidCredentials } from '../errors.ts';
+import { queueVerificationEmail, resendVerificationEmailIfAllowed } from '../account/email-verification.ts';
 import { normalizeEmail, validateEmail, validateName } from '../user/user-input.ts';
 import { deliverTokens, type AuthPayload, type TokenTransport } from './auth-payload.ts';
 import { chargeOrRefuse, settleSuccessfulPasswordCheck } from './login-limits.ts';
@@ -11,7 +12,7 @@ import { hashCost, hashPassword, lockPasswordHash, validatePassword } from './pa
 import { startSession, type IssuedRefreshToken } from './session-store.ts';
 
 /** A new session on the calling device, written when `em` flushes (or its transaction commits). */
-function startSessionHere(em: EntityManager, context: GraphQLContext, userId: string): IssuedRefreshToken {
+export function startSessionHere(em: EntityManager, context: GraphQLContext, userId: string): IssuedRefreshToken {
   const { refreshIdleTtlMs, sessionMaxAgeMs, refreshGraceMs } = context.config;
   return startSession(em, {
     userId,
@@ -22,7 +23,12 @@ function startSessionHere(em: EntityManager, context: GraphQLContext, userId: st
   });
 }
 
-/** Creates an account and its first session; two sign-ups racing for one email are decided by the unique index. */
+/**
+ * Creates an account, its first session and the email that proves its address, in one
+ * transaction; two sign-ups racing for one email are decided by the unique index. With
+ * `REQUIRE_EMAIL_VERIFICATION` the account is created and the link sent, but no session: the
+ * answer is `EMAIL_NOT_VERIFIED`, as for a login of the account until the link is followed.
+ */
 export async function signUp(
   context: GraphQLContext,
   input: { email: string; password: string; name: string },
@@ -36,21 +42,28 @@ export async function signUp(
   if (signupLimit) await chargeOrRefuse(context, 'signup', [{ key: `signup:ip:${clientIpKey(context)}`, rule: signupLimit }]);
   if ((await em.count(User, { email })) > 0) throw emailTaken();
   const passwordHash = await hashPassword(password, context.config.bcryptCost, [`ip:${clientIpKey(context)}`]);
-  const user = em.create(User, { email, name, avatarUrl: null, passwordHash });
-  const issued = startSessionHere(em, context, user.id);
-  try {
-    await em.flush();
-  } catch (error) {
-    if (error instanceof UniqueConstraintViolationException) throw emailTaken();
-    throw error;
-  }
-  return deliverTokens(context, user, issued, transport, { rememberDevice: true });
+  const now = context.now();
+  const created = await em
+    .transactional(async (tx) => {
+      const user = tx.create(User, { email, name, avatarUrl: null, passwordHash, emailVerified: false });
+      // The row first: the verification link refers to it.
+      await tx.flush();
+      await queueVerificationEmail(tx, context, user, now);
+      return { user, issued: context.config.requireEmailVerification ? undefined : startSessionHere(tx, context, user.id) };
+    })
+    .catch((error: unknown) => {
+      throw error instanceof UniqueConstraintViolationException ? emailTaken() : error;
+    });
+  if (!created.issued) throw emailNotVerified();
+  return deliverTokens(context, created.user, created.issued, transport, { rememberDevice: true });
 }
 
 /**
  * Logs in with email and password: the check is counted and fairly queued (password-check.ts);
  * the session is written under the user's row lock only while the verified hash is still the
- * stored one, so no session from an old password outlives a password change.
+ * stored one, so no session from an old password outlives a password change. With
+ * `REQUIRE_EMAIL_VERIFICATION`, an unverified account answers `EMAIL_NOT_VERIFIED`, and only
+ * after the right password, so the answer tells nothing to someone without it.
  */
 export async function logIn(
   context: GraphQLContext,
@@ -64,6 +77,12 @@ export async function logIn(
   const presentedDeviceToken = transport === 'BEARER' ? (input.deviceToken ?? undefined) : await context.deviceTokenCookie();
   const { matches, limits, owners } = await checkPassword(context, 'login', { email, user, password: input.password, presentedDeviceToken });
   if (!user || !matches) throw invalidCredentials();
+  if (config.requireEmailVerification && !user.emailVerified) {
+    // The password was right: not a failure to count. Without a session the owner cannot ask for a link, so one is sent.
+    await settleSuccessfulPasswordCheck(em, limits);
+    await resendVerificationEmailIfAllowed(context, user);
+    throw emailNotVerified();
+  }
   const upgradedHash = hashCost(user.passwordHash) < config.bcryptCost ? await hashPassword(input.password, config.bcryptCost, owners) : undefined;
   const issued = await em.transactional(async (tx) => {
     if (!(await lockPasswordHash(tx, user.id, { password: input.password, verifiedHash: user.passwordHash, owners }))) return undefined;

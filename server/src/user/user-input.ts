@@ -10,14 +10,15 @@ const INVISIBLE_OR_CONTROL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
  * letters, ligatures), composed (`é` whichever way it was typed), trimmed and lower-cased, so
  * look-alike spellings of one address cannot become separate accounts.
  */
-export function normalizeEmail(email: string): string {
-  if (INVISIBLE_OR_CONTROL.test(email)) throw badUserInput('email', 'Remove the invisible or control characters from the email address.');
+export function normalizeEmail(email: string, field = 'email'): string {
+  if (INVISIBLE_OR_CONTROL.test(email)) throw badUserInput(field, 'Remove the invisible or control characters from the email address.');
   return email.normalize('NFKC').trim().toLowerCase().normalize('NFC');
 }
 
-export function validateEmail(email: string): string {
-  const normalized = normalizeEmail(email);
-  if (normalized.length > 254 || !EMAIL.test(normalized)) throw badUserInput('email', 'Enter a valid email address.');
+/** The stored form of a new address, or BAD_USER_INPUT on `field` for one that cannot be an address. */
+export function validateEmail(email: string, field = 'email'): string {
+  const normalized = normalizeEmail(email, field);
+  if (normalized.length > 254 || !EMAIL.test(normalized)) throw badUserInput(field, 'Enter a valid email address.');
   return normalized;
 }
 

@@ -12,6 +12,7 @@ export const UserRef = builder.objectRef<UserProfile>('User').implement({
     email: t.exposeString('email'),
     name: t.exposeString('name'),
     avatarUrl: t.exposeString('avatarUrl', { nullable: true }),
+    emailVerified: t.exposeBoolean('emailVerified', { description: 'Whether the owner proved the address by following a link sent to it.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });

@@ -62,3 +62,29 @@ export function newAccount(overrides: Partial<{ email: string; password: string;
   counter += 1;
   return { email: `user${counter}-${crypto.randomUUID().slice(0, 8)}@example.com`, password: 'correct horse battery', name: 'Test User', ...overrides };
 }
+
+export const REQUEST_PASSWORD_RESET = 'mutation RequestPasswordReset($email: String!) { requestPasswordReset(email: $email) }';
+
+export const RESET_PASSWORD = /* GraphQL */ `
+  mutation ResetPassword($token: String!, $newPassword: String!, $transport: TokenTransport) {
+    resetPassword(token: $token, newPassword: $newPassword, transport: $transport) {
+      user { id email emailVerified }
+      accessToken
+      refreshToken
+      accessTokenExpiresAt
+      refreshTokenExpiresAt
+    }
+  }
+`;
+
+export const SEND_VERIFICATION_EMAIL = 'mutation SendVerificationEmail { sendVerificationEmail }';
+
+export const VERIFY_EMAIL = 'mutation VerifyEmail($token: String!) { verifyEmail(token: $token) { id email emailVerified } }';
+
+export const CHANGE_EMAIL = 'mutation ChangeEmail($newEmail: String!, $currentPassword: String!) { changeEmail(newEmail: $newEmail, currentPassword: $currentPassword) }';
+
+export const CONFIRM_EMAIL_CHANGE = 'mutation ConfirmEmailChange($token: String!) { confirmEmailChange(token: $token) { id email emailVerified } }';
+
+export const DELETE_ACCOUNT = 'mutation DeleteAccount($currentPassword: String!) { deleteAccount(currentPassword: $currentPassword) }';
+
+export const ME_VERIFIED = 'query MeVerified { me { id email emailVerified } }';

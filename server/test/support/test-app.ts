@@ -7,6 +7,7 @@ import { migrateDatabase } from '../../src/database/migrate.ts';
 import { createLogger } from '../../src/logger.ts';
 import { ormConfig } from '../../src/database/mikro-orm.config.ts';
 import { createTestDatabase } from './test-database.ts';
+import type { MailWorkerOverrides } from '../../src/email/mail-worker.ts';
 
 /** A clock the test moves by hand, so expiry is tested without sleeping. */
 export interface TestClock {
@@ -17,6 +18,12 @@ export interface TestClock {
 export function createTestClock(start = Date.now()): TestClock {
   let current = start;
   return { now: () => new Date(current), advance: (ms) => void (current += ms) };
+}
+
+/** A clock on real time that `advance` moves ahead: for what must happen by itself, such as a worker's retries. */
+export function createRunningClock(): TestClock {
+  let offset = 0;
+  return { now: () => new Date(Date.now() + offset), advance: (ms) => void (offset += ms) };
 }
 
 export interface TestApp {
@@ -43,19 +50,21 @@ export interface TestAppOptions {
   plugins?: Plugin[];
   /** The built web app to serve at `/`. */
   webAppDir?: string;
+  /** The mail worker's pace, e.g. a short back-off; peers get the same. */
+  mailWorker?: MailWorkerOverrides;
 }
 
 /** The real app on a fresh, migrated database of its own; `env` overrides the test defaults. */
 export async function createTestApp(
   env: Record<string, string> = {},
-  { connectVia, pooledVia, clock = createTestClock(), plugins, webAppDir }: TestAppOptions = {},
+  { connectVia, pooledVia, clock = createTestClock(), plugins, webAppDir, mailWorker }: TestAppOptions = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   // One secret per database, as every instance of a deployment shares one.
   const keyEncryptionSecret = randomBytes(32).toString('base64url');
   const url = pooledVia ? pooledVia(database.url) : connectVia ? connectVia(database.url) : database.url;
   const directUrl = pooledVia ? database.url : undefined;
-  const instance = await startInstance(url, env, clock, { plugins, webAppDir, keyEncryptionSecret, directUrl });
+  const instance = await startInstance(url, env, clock, { plugins, webAppDir, keyEncryptionSecret, directUrl, mailWorker });
   return {
     ...instance,
     async close() {
@@ -69,7 +78,7 @@ async function startInstance(
   databaseUrl: string,
   env: Record<string, string>,
   clock: TestClock,
-  { plugins, webAppDir, keyEncryptionSecret, directUrl }: Pick<TestAppOptions, 'plugins' | 'webAppDir'> & { keyEncryptionSecret: string; directUrl?: string },
+  { plugins, webAppDir, keyEncryptionSecret, directUrl, mailWorker }: Pick<TestAppOptions, 'plugins' | 'webAppDir' | 'mailWorker'> & { keyEncryptionSecret: string; directUrl?: string },
 ): Promise<TestApp> {
   // Most suites sign up and refresh far more often than a person; the limits have a suite of their own.
   const config = loadConfig({
@@ -90,7 +99,7 @@ async function startInstance(
   if (directUrl) await migrator.close();
   const logs: string[] = [];
   const logger = createLogger(config.logLevel, { write: (line: string) => void logs.push(line) });
-  const app = await createApp({ config, orm, logger, now: clock.now, plugins, webAppDir });
+  const app = await createApp({ config, orm, logger, now: clock.now, plugins, webAppDir, mailWorker });
   return {
     app,
     orm,
@@ -98,7 +107,7 @@ async function startInstance(
     clock,
     logs,
     databaseUrl,
-    createPeer: (peerEnv = env) => startInstance(databaseUrl, peerEnv, clock, { keyEncryptionSecret, directUrl }),
+    createPeer: (peerEnv = env) => startInstance(databaseUrl, peerEnv, clock, { keyEncryptionSecret, directUrl, mailWorker }),
     async close() {
       await app.dispose();
       await orm.close();

@@ -23,9 +23,14 @@ export const OutboxEmail = defineEntity({
     body: p.blob().nullable(),
     bodySealed: p.boolean(),
     attempts: p.integer(),
+    // Claimed rows are pushed out by a lease, so a worker that dies mid-send leaves them due again.
     nextAttemptAt: p.datetime(),
     createdAt: p.datetime(),
+    // The give-up clock starts here, not at createdAt: mail held while no relay was configured still gets its full day.
+    firstAttemptAt: p.datetime().nullable(),
     sentAt: p.datetime().nullable(),
+    // Set when retrying stopped for good; the row keeps its last error and loses its body.
+    gaveUpAt: p.datetime().nullable(),
     lastError: p.string().length(300).nullable(),
   },
 });

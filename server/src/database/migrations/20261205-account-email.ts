@@ -14,7 +14,8 @@ export class AccountEmail extends Migration {
     this.addSql(`create table "email_outbox" (
       "id" uuid not null, "user_id" uuid null, "kind" varchar(40) not null, "recipient" varchar(254) not null, "subject" varchar(200) not null,
       "body" bytea null, "body_sealed" boolean not null, "attempts" int not null, "next_attempt_at" timestamptz not null,
-      "created_at" timestamptz not null, "sent_at" timestamptz null, "last_error" varchar(300) null, primary key ("id"));`);
+      "created_at" timestamptz not null, "first_attempt_at" timestamptz null, "sent_at" timestamptz null, "gave_up_at" timestamptz null,
+      "last_error" varchar(300) null, primary key ("id"));`);
     this.addSql('create index "email_outbox_user_id_index" on "email_outbox" ("user_id");');
     this.addSql('create index "email_outbox_due_index" on "email_outbox" ("sent_at", "next_attempt_at");');
     this.addSql('alter table "email_outbox" add constraint "email_outbox_user_id_foreign" foreign key ("user_id") references "users" ("id") on delete cascade;');
