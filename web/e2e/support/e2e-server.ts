@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../../../server/src/config.ts';
+import { startTestRelay, type TestRelay } from '../../../server/test/support/smtp-relay.ts';
 import { createTestApp } from '../../../server/test/support/test-app.ts';
 import { recordOutcomes, type RequestOutcome } from '../../src/auth/test-support/request-outcomes.ts';
 // Declares what the global setup provides (`postgresAdminUrl`), which the test database reads.
@@ -52,6 +53,11 @@ export interface E2eServer {
   expireAccessTokens(): void;
   /** What the app logged (JSON lines), for failure messages. */
   logs: string[];
+  /**
+   * The SMTP relay in this process that the app sends its email to (`SMTP_URL`): every message it
+   * received, parsed. Empty when the app keeps its mail for the development mailbox instead.
+   */
+  mail: TestRelay;
   close(): Promise<void>;
 }
 
@@ -98,16 +104,20 @@ function requestRecorder(requests: RecordedRequest[], delays: Map<string, number
   };
 }
 
+export interface E2eServerOptions {
+  /** Rewrites the database URL, e.g. through a proxy the test can cut. */
+  connectVia?: (databaseUrl: string) => string;
+  /** Without `SMTP_URL`: the app keeps its mail and shows it at `/dev/mail`, as in development. */
+  devMailbox?: boolean;
+}
+
 /**
  * The real app on a database of its own, serving the built web app and `/graphql` on one origin
  * (`http://127.0.0.1:<free port>`, which is also its PUBLIC_ORIGIN, so the Origin check passes),
- * with a request log. `env` overrides the test defaults; `connectVia` rewrites the database URL
- * (e.g. through a proxy the test can cut).
+ * with a request log, sending its email through a real SMTP relay in this process (unless
+ * `devMailbox`). `env` overrides the test defaults.
  */
-export async function startE2eServer(
-  env: Record<string, string> = {},
-  { connectVia }: { connectVia?: (databaseUrl: string) => string } = {},
-): Promise<E2eServer> {
+export async function startE2eServer(env: Record<string, string> = {}, { connectVia, devMailbox = false }: E2eServerOptions = {}): Promise<E2eServer> {
   const http = createServer();
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;
@@ -115,15 +125,20 @@ export async function startE2eServer(
 
   const requests: RecordedRequest[] = [];
   const delays = new Map<string, number>();
+  const mail = await startTestRelay();
   const server = await createTestApp(
     {
       LOG_LEVEL: 'warn',
       PUBLIC_ORIGIN: origin,
       PORT: String(port),
+      ...(devMailbox ? {} : { SMTP_URL: mail.url }),
       ...env,
     },
     { clock: createShiftableClock(), webAppDir: WEB_DIST, plugins: [requestRecorder(requests, delays)], ...(connectVia ? { connectVia } : {}) },
-  );
+  ).catch(async (error: unknown) => {
+    await mail.stop();
+    throw error;
+  });
   const { config, clock, logs } = server;
   http.on('request', server.app);
 
@@ -134,6 +149,7 @@ export async function startE2eServer(
     clock,
     requests,
     logs,
+    mail,
     count: (operationName, { status, reason } = {}) =>
       requests.filter(
         (entry) =>
@@ -147,6 +163,7 @@ export async function startE2eServer(
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       await server.close();
+      await mail.stop();
     },
   };
 }
