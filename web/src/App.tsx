@@ -44,30 +44,35 @@ const LINK_PAGES: Record<string, ComponentType> = {
   '/confirm-email': ConfirmEmailPage,
 };
 
-/** Resetting a password proves who the user is: its page stands on its own, whoever is logged in. */
-const RESET_PASSWORD = '/reset-password';
+/**
+ * Recovering a password stands on its own, whoever is logged in: someone logged in who forgot the
+ * password cannot change it without it, and the reset link proves who the user is.
+ */
+const RECOVERY_PAGES: Record<string, ComponentType> = {
+  '/forgot-password': ForgotPasswordPage,
+  '/reset-password': ResetPasswordPage,
+};
 
 const HOME = '/profile';
-const PUBLIC_PATHS = new Set(['/login', '/signup', '/forgot-password']);
+const PUBLIC_PATHS = new Set(['/login', '/signup']);
 /** `/` goes home: the profile when logged in, the login page otherwise. */
 const isKnownPath = (pathname: string) =>
   pathname === '/' ||
-  pathname === RESET_PASSWORD ||
   PUBLIC_PATHS.has(pathname) ||
   Object.hasOwn(PAGES, pathname) ||
-  Object.hasOwn(LINK_PAGES, pathname);
+  Object.hasOwn(LINK_PAGES, pathname) ||
+  Object.hasOwn(RECOVERY_PAGES, pathname);
 
 /** An error after which the auth exchange moves to logged-out (every `UNAUTHENTICATED` but an unrefreshed expiry). */
 const endsSession = (error: CombinedError) =>
   error.graphQLErrors.some((item) => item.extensions.code === 'UNAUTHENTICATED' && item.extensions.reason !== 'TOKEN_EXPIRED');
 
 /**
- * Logged out: the login, sign-up and forgot-password pages, and the pages of emailed links; any
- * other path goes to the login page and comes back after it.
+ * Logged out: the login and sign-up pages, and the pages of emailed links; any other path goes to
+ * the login page and comes back after it.
  */
 function PublicPages({ pathname, loggedOutReason }: { pathname: string; loggedOutReason: string | null }) {
   if (pathname === '/signup') return <SignupPage />;
-  if (pathname === '/forgot-password') return <ForgotPasswordPage />;
   const LinkPage = LINK_PAGES[pathname];
   if (LinkPage) return <LinkPage />;
   if (pathname !== '/login') return <Redirect to="/login" {...(PAGES[pathname] ? { from: pathname } : {})} />;
@@ -107,7 +112,8 @@ export function App() {
   const pathname = usePathname();
   // Known or not, whoever is asking: an unknown path is not a reason to log in.
   if (!isKnownPath(pathname)) return <NotFoundPage pathname={pathname} />;
-  if (pathname === RESET_PASSWORD) return <ResetPasswordPage />;
+  const RecoveryPage = RECOVERY_PAGES[pathname];
+  if (RecoveryPage) return <RecoveryPage />;
   if (status === 'logged-out') return <PublicPages pathname={pathname} loggedOutReason={loggedOutReason} />;
   return <SignedInPages pathname={pathname} status={status} />;
 }

@@ -57,7 +57,7 @@ describe('error messages', () => {
   it('explains an unverified address at login, with the two ways to prove it', () => {
     const unverified = graphQLError('Email not verified.', { code: 'EMAIL_NOT_VERIFIED' });
     expect(formErrors(unverified, ['email', 'password'])).toEqual({
-      form: 'Your email address is not verified yet. Follow the link in the email we sent you, or reset your password: that proves the address too.',
+      form: 'Your email address is not verified yet: follow the link in the newest email we sent to it, then log in again. No email? Reset your password, which proves the address too.',
       fields: {},
     });
     expect(errorCode(unverified)).toBe('EMAIL_NOT_VERIFIED');

@@ -49,7 +49,7 @@ export function fieldRule(field: 'email' | 'password' | 'name'): string {
 }
 
 const EMAIL_NOT_VERIFIED =
-  'Your email address is not verified yet. Follow the link in the email we sent you, or reset your password: that proves the address too.';
+  'Your email address is not verified yet: follow the link in the newest email we sent to it, then log in again. No email? Reset your password, which proves the address too.';
 const NETWORK = 'Cannot reach the server. Check your connection and try again.';
 const UNAVAILABLE = 'The service is temporarily unavailable. Please try again in a moment.';
 const UNEXPECTED = 'Something went wrong on our side. Please try again.';

@@ -108,13 +108,13 @@ export function AppShell({ viewer, pathname, children }: { viewer: ShellViewer |
           </FormAlert>
         </div>
       )}
-      {notice && (
-        <div className="shell-notice">
-          <FormAlert tone="success">{notice}</FormAlert>
-        </div>
-      )}
       {viewer && !viewer.emailVerified && <VerifyEmailBanner email={viewer.email} />}
       <main id="main" className="content" tabIndex={-1}>
+        {notice && (
+          <div className="route-notice">
+            <FormAlert tone="success">{notice}</FormAlert>
+          </div>
+        )}
         {children}
       </main>
     </div>

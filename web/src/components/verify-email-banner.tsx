@@ -45,7 +45,7 @@ export function VerifyEmailBanner({ email }: { email: string }) {
   const shown = wait.secondsLeft > 0 ? { tone: 'error', text: rateLimitedMessage(wait.secondsLeft) } : message;
 
   return (
-    <div className="shell-notice" data-testid="verify-email-banner">
+    <section className="shell-notice" aria-label="Email verification" data-testid="verify-email-banner">
       <FormAlert tone="info">
         <p>
           <strong>Please verify your email address.</strong> Follow the link we sent to {email}.
@@ -65,6 +65,6 @@ export function VerifyEmailBanner({ email }: { email: string }) {
           </p>
         )}
       </FormAlert>
-    </div>
+    </section>
   );
 }

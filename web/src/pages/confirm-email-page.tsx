@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useMutation } from 'urql';
 import { takeAddressToken } from '../address-token.ts';
 import { LinkPage, OnwardLink, type LinkVerdict } from '../components/link-page.tsx';
@@ -20,12 +21,13 @@ const ConfirmEmailChangeMutation = graphql(`
  */
 export function ConfirmEmailPage() {
   const [, confirmEmailChange] = useMutation(ConfirmEmailChangeMutation);
+  const [token] = useState(() => takeAddressToken(location, history));
   return (
     <LinkPage
       name="confirm-email"
       pageTitle="Confirm your new email"
       checkingTitle="Confirming your new email…"
-      token={takeAddressToken(location, history)}
+      token={token}
       send={(token) => confirmEmailChange({ token })}
       verdict={(outcome, loggedIn): LinkVerdict => {
         const actions = <OnwardLink loggedIn={loggedIn} />;

@@ -276,8 +276,8 @@ export function ProfilePage() {
             </h1>
             {me ? (
               <>
-                <p className="muted profile-email">
-                  {me.email}
+                <p className="muted">
+                  <span className="profile-email">{me.email}</span>
                   {!me.emailVerified && <span className="badge badge-warning">Not verified</span>}
                 </p>
                 <p className="muted small">Member since {formatMonth(me.createdAt)}</p>

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useMutation } from 'urql';
 import { takeAddressToken } from '../address-token.ts';
 import { LinkPage, OnwardLink, type LinkVerdict } from '../components/link-page.tsx';
@@ -26,12 +27,13 @@ const INVALID_HELP = {
  */
 export function VerifyEmailPage() {
   const [, verifyEmail] = useMutation(VerifyEmailMutation);
+  const [token] = useState(() => takeAddressToken(location, history));
   return (
     <LinkPage
       name="verify-email"
       pageTitle="Verify your email"
       checkingTitle="Verifying your email…"
-      token={takeAddressToken(location, history)}
+      token={token}
       send={(token) => verifyEmail({ token })}
       verdict={(outcome, loggedIn): LinkVerdict => {
         if (outcome.status === 'done') {
