@@ -125,6 +125,55 @@ describe('email verification in Chromium', () => {
     expect(await banner(page).count()).toBe(0);
     await profile.context.close();
   });
+
+  it('sends the token once when the page leaves the app’s frame because the session ended elsewhere meanwhile', async () => {
+    const profile = await openProfile(browser, server);
+    await recordAnnouncements(profile.context);
+    const page = await profile.newTab();
+    const account = newAccount('Katherine Johnson');
+    const mark = mailMark(server.mail);
+    await signUpInPage(page, account);
+    const { link } = await nextLink(server.mail, account.email, '/verify-email', mark);
+    // Another device ends every session; this browser still remembers its own.
+    const login = await fetch(server.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: 'mutation ($input: LoginInput!) { login(input: $input, transport: BEARER) { accessToken } }',
+        variables: { input: { email: account.email, password: account.password } },
+      }),
+    });
+    const { data } = (await login.json()) as { data: { login: { accessToken: string } } };
+    await fetch(server.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${data.login.accessToken}` },
+      body: JSON.stringify({ query: 'mutation { logoutAll }' }),
+    });
+    const sentBefore = server.count('VerifyEmail');
+
+    await page.goto(link.href);
+    await expectPage(page, 'verify-email');
+    const verified = `Thank you: ${account.email} is verified.`;
+    await expect.poll(() => announcements(page)).toContain(verified);
+    await expect.poll(() => page.locator('.shell').count(), { message: 'on its own once logged out' }).toBe(0);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Email verified');
+    expect(server.count('VerifyEmail') - sentBefore, 'one request for the single-use token').toBe(1);
+    await page.getByRole('link', { name: 'Log in' }).waitFor();
+    await profile.context.close();
+  });
+
+  it('calls links with hostile tokens (a NUL, 6 000 characters) links that do not work', async () => {
+    const profile = await openProfile(browser, server);
+    const page = await profile.newTab();
+    for (const token of ['%00abc', 'x'.repeat(6_000)]) {
+      await page.goto(`/verify-email?token=${token}`);
+      await expectPage(page, 'verify-email');
+      expect(page.url()).toBe(`${server.origin}/verify-email`);
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('This link does not work');
+      await formMessage(page, INVALID_LINK).waitFor();
+    }
+    await profile.context.close();
+  });
 });
 
 /** With `REQUIRE_EMAIL_VERIFICATION`, nobody logs in before the address is proven: what the pages say, and the way in. */
