@@ -1,12 +1,6 @@
-import { defineConfig } from 'vitest/config';
-import base from './vitest.config.ts';
+import { suiteConfig } from '@graphql-auth/test-kit/vitest-config';
 
 /** The suites that need Debian's pgbouncer (installed by .ci/run): `npm run test:pgbouncer -w server`. */
-export default defineConfig({
-  ...base,
-  test: {
-    ...base.test,
-    include: ['test/**/*.pgbouncer.ts'],
-    outputFile: { json: '../test-results/server-pgbouncer.json' },
-  },
+export default suiteConfig('server-pgbouncer', {
+  include: ['test/**/*.pgbouncer.ts'],
 });

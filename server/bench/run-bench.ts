@@ -25,6 +25,7 @@
 import { availableParallelism, tmpdir } from 'node:os';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import bcrypt from 'bcrypt';
 import { readProfile, summariseProfile } from './cpu-profile.ts';
 import { signUp, type Account } from './graphql-client.ts';
@@ -43,10 +44,21 @@ import {
   type RefreshTokenPool,
   type ScenarioContext,
 } from './scenarios.ts';
-import { freePort, residentMiB, sleep, spawnServer, stopServer, waitUntilReady, type ServerProcess } from './server-process.ts';
+import { freePort } from '@graphql-auth/test-kit/free-port';
+import { startServerProcess, stopServerProcess, waitUntilReady, type ServerProcess, type ServerProcessOptions } from '@graphql-auth/test-kit/server-process';
+import { residentMiB } from './resident-memory.ts';
 import { migrate, prepareDatabase, serverEnvironment, type CleanUp } from './setup.ts';
 import { buildServer } from '../build.ts';
 import { benchExitStatus } from './verdict.ts';
+
+/**
+ * The server as production runs it (`node dist/main.js`, built by `buildServer`), keeping only the
+ * tail of its output: it logs every request.
+ */
+const PRODUCTION_BUILD: ServerProcessOptions = { entry: 'dist/main.js', keepChars: 32_000 };
+
+/** Start-ups are timed, so `/readyz` is polled often. */
+const READY = { withinMs: 30_000, pollEveryMs: 10 };
 
 /** The clean-up steps of a run, undone last first; a failing step is reported and the rest still run. */
 class CleanUps {
@@ -151,19 +163,18 @@ async function measure({
 
     figures.startupMs = [];
     for (let i = 0; i < options.starts; i++) {
-      const spawnedAt = performance.now();
-      const candidate = spawnServer(serverEnv);
+      const candidate = startServerProcess(serverEnv, PRODUCTION_BUILD);
       cleanUps.add(async () => void (candidate.hasExited() || candidate.child.kill('SIGKILL')));
-      figures.startupMs.push(await waitUntilReady(candidate, base, spawnedAt));
-      await stopServer(candidate);
+      figures.startupMs.push(await waitUntilReady(candidate, READY));
+      await stopServerProcess(candidate);
     }
 
     const profile = await profileDestination(options);
     const nodeFlags = [...options.nodeFlags, ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile.dir}`, `--cpu-prof-name=${profile.name}`] : [])];
-    server = spawnServer(serverEnv, nodeFlags, options.serverLog);
+    server = startServerProcess(serverEnv, { ...PRODUCTION_BUILD, nodeFlags, logFile: options.serverLog });
     const running = server;
     cleanUps.add(async () => void (running.hasExited() || running.child.kill('SIGKILL')));
-    await waitUntilReady(server, base, performance.now());
+    await waitUntilReady(server, READY);
     await sleep(1000);
     figures.idleRssAfterStartMiB = await residentMiB(server.pid);
 
@@ -190,7 +201,7 @@ async function measure({
 
     await sleep(2000);
     figures.idleRssAfterLoadMiB = await residentMiB(server.pid);
-    const exit = await stopServer(server);
+    const exit = await stopServerProcess(server);
     if (exit.code !== 0) throw new Error(`the server exited with ${JSON.stringify(exit)} on SIGTERM:\n${server.output()}`);
 
     if (profile) {

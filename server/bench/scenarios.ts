@@ -2,6 +2,7 @@
  * The scenarios: each one runs its load against the running server and returns what it measured.
  * The state they share within a run (the refresh token pool, the measured span) is passed in.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   call,
   dataOk,
@@ -19,7 +20,6 @@ import {
 } from './graphql-client.ts';
 import { runLoad, type LoadResult, type LoadSpec } from './load.ts';
 import type { BenchOptions } from './options.ts';
-import { sleep } from './server-process.ts';
 
 /** The options the scenarios read. */
 export type LoadSettings = Pick<BenchOptions, 'durationS' | 'warmupS' | 'connections' | 'loginConnections' | 'mixedConnections' | 'bcryptCost'>;

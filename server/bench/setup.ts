@@ -1,12 +1,11 @@
 /** What lies around the measurement: the database, the server's environment, the migration. */
-import { tmpdir } from 'node:os';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/database/embedded-postgres.ts';
-import { freePort, SERVER_DIR } from './server-process.ts';
+import { createDatabase, startThrowawayCluster } from '@graphql-auth/test-kit/postgres';
+import { SERVER_DIR } from '@graphql-auth/test-kit/server-process';
 
 /** Something to undo at the end of the run (or on SIGINT/SIGTERM), in reverse order of registration. */
 export type CleanUp = () => Promise<void>;
@@ -27,30 +26,18 @@ export async function prepareDatabase(onCleanUp: (cleanUp: CleanUp) => void): Pr
   if (adminUrl) {
     where = 'DATABASE_URL';
   } else {
-    const parent = await mkdtemp(join(tmpdir(), 'graphql-auth-bench-'));
-    // The postgres user must reach the data directory when the bench runs as root.
-    await chmod(parent, 0o755);
-    onCleanUp(() => rm(parent, { recursive: true, force: true }));
-    const cluster: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir: join(parent, 'data'), port: await freePort(), persistent: false });
+    const cluster = await startThrowawayCluster('graphql-auth-bench-');
     onCleanUp(() => cluster.stop());
-    adminUrl = cluster.url('postgres');
+    adminUrl = cluster.adminUrl;
     where = 'embedded, throwaway';
   }
-  const name = `bench_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   const version = (await admin.query<{ server_version: string }>('show server_version')).rows[0]?.server_version ?? '?';
-  await admin.query(`create database "${name}"`);
   await admin.end();
-  onCleanUp(async () => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    await client.query(`drop database if exists "${name}" with (force)`);
-    await client.end();
-  });
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), description: `PostgreSQL ${version} (${where})` };
+  const database = await createDatabase(adminUrl, 'bench');
+  onCleanUp(() => database.drop());
+  return { url: database.url, description: `PostgreSQL ${version} (${where})` };
 }
 
 /**

@@ -13,9 +13,9 @@ import {
   type JWTPayload,
 } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './support/test-app.ts';
-import { graphql, type GraphQLResponse } from './support/graphql-request.ts';
-import { ME, newAccount, SIGNUP, type AuthPayloadData } from './support/operations.ts';
+import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
+import { graphql, type GraphQLResponse } from '@graphql-auth/test-kit/graphql-request';
+import { ME, newAccount, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
 
 type KeyCurve = { alg: 'EdDSA'; crv: 'Ed25519' } | { alg: 'ES256'; crv: 'P-256' };
 

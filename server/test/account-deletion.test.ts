@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './support/test-app.ts';
-import { createCookieJar, expectUnauthenticated, graphql, type GraphQLResponse } from './support/graphql-request.ts';
-import { openMailbox, type Mailbox } from './support/mailbox.ts';
-import { DELETE_ACCOUNT, LOGIN, ME, newAccount, REFRESH, REQUEST_PASSWORD_RESET, SIGNUP, type AuthPayloadData } from './support/operations.ts';
+import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
+import { expectUnauthenticated, graphql, type GraphQLResponse } from '@graphql-auth/test-kit/graphql-request';
+import { createCookieJar } from '@graphql-auth/test-kit/cookie-jar';
+import { startTestRelay, type TestRelay } from '@graphql-auth/test-kit/smtp-relay';
+import { openMailbox, type Mailbox } from '@graphql-auth/test-kit/mailbox';
+import { DELETE_ACCOUNT, LOGIN, ME, newAccount, REFRESH, REQUEST_PASSWORD_RESET, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
 
 type Account = ReturnType<typeof newAccount>;
 
@@ -12,14 +14,17 @@ describe('deleteAccount', () => {
   let a: TestApp;
   let b: TestApp;
   let mail: Mailbox;
+  let relay: TestRelay;
   beforeAll(async () => {
-    a = await createTestApp({ APP_NAME: 'Acme Accounts', TRUST_PROXY: 'true' });
+    relay = await startTestRelay();
+    a = await createTestApp({ SMTP_URL: relay.url, APP_NAME: 'Acme Accounts', TRUST_PROXY: 'true' });
     b = await a.createPeer();
-    mail = openMailbox(a);
+    mail = openMailbox(a, relay);
   });
   afterAll(async () => {
     await b.close();
     await a.close();
+    await relay.stop();
   });
 
   async function signUp(account: Account = newAccount()) {

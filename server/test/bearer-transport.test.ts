@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './support/test-app.ts';
-import { createCookieJar, graphql, type GraphQLResponse, expectUnauthenticated } from './support/graphql-request.ts';
-import { LOGIN, LOGOUT, ME, newAccount, REFRESH, SIGNUP, type AuthPayloadData } from './support/operations.ts';
+import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
+import { createCookieJar } from '@graphql-auth/test-kit/cookie-jar';
+import { graphql, type GraphQLResponse, expectUnauthenticated } from '@graphql-auth/test-kit/graphql-request';
+import { LOGIN, LOGOUT, ME, newAccount, REFRESH, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
 
 type MeResponse = GraphQLResponse<{ me: { id: string; email: string } }>;
 

@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, inject, it } from 'vitest';
-
-const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
+import { describe, expect, it } from 'vitest';
+import { SERVER_DIR } from '@graphql-auth/test-kit/server-process';
+import { postgresAdminUrl } from '@graphql-auth/test-kit/test-database';
 
 /**
  * `npm run bench` end to end at a tiny scale: it must start the production server, run every
@@ -17,7 +16,7 @@ describe('the benchmark (npm run bench)', () => {
       env: {
         PATH: process.env.PATH ?? '',
         // Its own database on the suite's PostgreSQL, dropped at the end.
-        DATABASE_URL: inject('postgresAdminUrl'),
+        DATABASE_URL: postgresAdminUrl(),
         BENCH_DURATION: '1',
         BENCH_WARMUP: '0',
         BENCH_STARTS: '1',

@@ -1,18 +1,14 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp } from './support/test-app.ts';
-import { LOGIN, newAccount, SIGNUP, type AuthPayloadData } from './support/operations.ts';
-import type { GraphQLErrorBody } from './support/graphql-request.ts';
+import type { GraphQLErrorBody } from '@graphql-auth/test-kit/graphql-request';
+import { LOGIN, newAccount, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
+import { serveTestApp } from '@graphql-auth/test-kit/test-app';
 
 const SESSIONS = /* GraphQL */ `query { sessions { ip current } }`;
 
 /** The app behind a real socket, so the socket address (127.0.0.1) is there to fall back on. */
 async function serve(env: Record<string, string>) {
-  const t = await createTestApp(env);
-  const server: Server = createServer(t.app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  const t = await serveTestApp(env);
+  const url = `${t.origin}/graphql`;
   const post = async <TData>(query: string, { variables, forwardedFor, token }: { variables?: object; forwardedFor?: string; token?: string } = {}) => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (forwardedFor !== undefined) headers['x-forwarded-for'] = forwardedFor;
@@ -20,12 +16,7 @@ async function serve(env: Record<string, string>) {
     const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
     return (await response.json()) as { data?: TData; errors?: GraphQLErrorBody[] };
   };
-  const close = async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await t.close();
-  };
-  return { t, post, close };
+  return { t, post, close: () => t.close() };
 }
 
 type Served = Awaited<ReturnType<typeof serve>>;

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './support/test-app.ts';
-import { createCookieJar, graphql, parseSetCookie } from './support/graphql-request.ts';
-import { LOGIN, LOGOUT, ME, newAccount, SIGNUP, type AuthPayloadData } from './support/operations.ts';
+import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
+import { createCookieJar, parseSetCookie } from '@graphql-auth/test-kit/cookie-jar';
+import { graphql } from '@graphql-auth/test-kit/graphql-request';
+import { LOGIN, LOGOUT, ME, newAccount, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
 
 describe('cookie transport on a plain-http localhost origin', () => {
   let t: TestApp;

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRunningClock, createTestApp, type TestApp } from './support/test-app.ts';
-import { outboxRowOnce, outboxRowsTo, queueTestEmail, testEmail } from './support/outbox.ts';
-import { startTestRelay } from './support/smtp-relay.ts';
+import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
+import { createTestClock } from '@graphql-auth/test-kit/clock';
+import { outboxRowOnce, outboxRowsTo, queueTestEmail, testEmail } from '@graphql-auth/test-kit/outbox';
+import { startTestRelay } from '@graphql-auth/test-kit/smtp-relay';
 import { secretEnvelopeOf } from '../src/auth/secret-envelope.ts';
 
 const FAST = { pollIntervalMs: 20 };
@@ -13,7 +14,7 @@ const outsideFrames = (html: string) => html.replace(/srcdoc="[^"]*"/g, 'srcdoc=
 describe('the development mailbox (no SMTP_URL, outside production)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({}, { clock: createRunningClock(), mailWorker: FAST });
+    t = await createTestApp({}, { clock: createTestClock({ running: true }), mailWorker: FAST });
   });
   afterAll(() => t?.close());
 
@@ -116,7 +117,7 @@ describe('no development mailbox', () => {
 
   it('answers 404 in production, keeps the mail in the outbox with a warning at start-up, and sends it once a server starts with SMTP_URL', async () => {
     const production = { NODE_ENV: 'production', PUBLIC_ORIGIN: 'https://auth.example.com', BCRYPT_COST: '10' };
-    const t = await createTestApp(production, { clock: createRunningClock(), mailWorker: FAST });
+    const t = await createTestApp(production, { clock: createTestClock({ running: true }), mailWorker: FAST });
     const relay = await startTestRelay();
     try {
       expect(t.logs.some((line) => line.includes('"level":40') && line.includes('SMTP_URL is unset: emails wait in the outbox'))).toBe(true);

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './support/test-app.ts';
-import { expectUnauthenticated, graphql } from './support/graphql-request.ts';
-import { LOGIN, ME, newAccount, SIGNUP, type AuthPayloadData } from './support/operations.ts';
-import { SERVER_DIR } from './support/server-process.ts';
+import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
+import { expectUnauthenticated, graphql } from '@graphql-auth/test-kit/graphql-request';
+import { LOGIN, ME, newAccount, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
+import { SERVER_DIR } from '@graphql-auth/test-kit/server-process';
 
 const kidOf = (token: string) => (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
 

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './support/test-app.ts';
-import { graphql, type GraphQLResponse } from './support/graphql-request.ts';
-import { openMailbox, tokenFromLink, type Mailbox } from './support/mailbox.ts';
-import { CHANGE_EMAIL, CONFIRM_EMAIL_CHANGE, LOGIN, ME_VERIFIED, newAccount, REQUEST_PASSWORD_RESET, RESET_PASSWORD, SIGNUP, type AuthPayloadData } from './support/operations.ts';
+import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
+import { graphql, type GraphQLResponse } from '@graphql-auth/test-kit/graphql-request';
+import { startTestRelay, type TestRelay } from '@graphql-auth/test-kit/smtp-relay';
+import { openMailbox, tokenFromLink, type Mailbox } from '@graphql-auth/test-kit/mailbox';
+import { CHANGE_EMAIL, CONFIRM_EMAIL_CHANGE, LOGIN, ME_VERIFIED, newAccount, REQUEST_PASSWORD_RESET, RESET_PASSWORD, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
 
 type Account = ReturnType<typeof newAccount>;
 type MeData = { me: { id: string; email: string; emailVerified: boolean } };
@@ -12,11 +13,16 @@ const codeOf = (response: GraphQLResponse<unknown>) => response.errors?.[0]?.ext
 describe('changing the email address', () => {
   let t: TestApp;
   let mail: Mailbox;
+  let relay: TestRelay;
   beforeAll(async () => {
-    t = await createTestApp({ APP_NAME: 'Acme Accounts', TRUST_PROXY: 'true' });
-    mail = openMailbox(t);
+    relay = await startTestRelay();
+    t = await createTestApp({ SMTP_URL: relay.url, APP_NAME: 'Acme Accounts', TRUST_PROXY: 'true' });
+    mail = openMailbox(t, relay);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await relay.stop();
+  });
 
   /** Signs up over bearer and reads the verification email, so the next email to the address is whatever the test causes. */
   async function signUp(account: Account = newAccount()) {

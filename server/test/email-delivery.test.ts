@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRunningClock, createTestApp, type TestApp } from './support/test-app.ts';
-import { linkIn, startTestRelay, type TestRelay } from './support/smtp-relay.ts';
-import { metricValue, outboxRowOnce, outboxRowsTo, queueTestEmail, testEmail } from './support/outbox.ts';
+import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
+import { createTestClock } from '@graphql-auth/test-kit/clock';
+import { linkIn, startTestRelay, type TestRelay } from '@graphql-auth/test-kit/smtp-relay';
+import { metricValue, outboxRowOnce, outboxRowsTo, queueTestEmail, testEmail } from '@graphql-auth/test-kit/outbox';
 import { secretEnvelopeOf } from '../src/auth/secret-envelope.ts';
 import { queueEmail } from '../src/email/outbox.ts';
 import { deleteExpiredRecords } from '../src/maintenance/cleanup.ts';
@@ -18,7 +19,7 @@ describe('delivering the outbox through an SMTP relay', () => {
   beforeAll(async () => {
     relay = await startTestRelay();
     // A name that needs quoting and encoding in a header.
-    t = await createTestApp({ SMTP_URL: relay.url, APP_NAME: 'Acme "Login", Größe' }, { clock: createRunningClock(), mailWorker: FAST });
+    t = await createTestApp({ SMTP_URL: relay.url, APP_NAME: 'Acme "Login", Größe' }, { clock: createTestClock({ running: true }), mailWorker: FAST });
   });
   afterAll(async () => {
     await t?.close();
@@ -158,7 +159,7 @@ describe('a relay that needs a login', () => {
   beforeAll(async () => {
     relay = await startTestRelay({ auth: credentials });
     // The right user, the wrong password: the relay refuses every login.
-    t = await createTestApp({ SMTP_URL: `smtp://mailer:wrong-password-hunter3@127.0.0.1:${relay.port}` }, { clock: createRunningClock(), mailWorker: FAST });
+    t = await createTestApp({ SMTP_URL: `smtp://mailer:wrong-password-hunter3@127.0.0.1:${relay.port}` }, { clock: createTestClock({ running: true }), mailWorker: FAST });
   });
   afterAll(async () => {
     await t?.close();
@@ -192,7 +193,7 @@ describe('giving up', () => {
   beforeAll(async () => {
     relay = await startTestRelay();
     relay.refuse({ code: 554, message: 'Transaction failed' });
-    t = await createTestApp({ SMTP_URL: relay.url }, { clock: createRunningClock(), mailWorker: FAST });
+    t = await createTestApp({ SMTP_URL: relay.url }, { clock: createTestClock({ running: true }), mailWorker: FAST });
   });
   afterAll(async () => {
     await t?.close();

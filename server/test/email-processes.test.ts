@@ -1,9 +1,10 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from './support/test-database.ts';
-import { exitWithin, freePort, killServerProcesses, startServerProcess, waitUntilReady, type ServerProcess } from './support/server-process.ts';
-import { startTestRelay, type TestRelay } from './support/smtp-relay.ts';
-import { outboxRowOnce, queueTestEmail, testEmail } from './support/outbox.ts';
+import { createTestDatabase } from '@graphql-auth/test-kit/test-database';
+import { freePort } from '@graphql-auth/test-kit/free-port';
+import { exitWithin, killServerProcesses, startServerProcess, waitUntilReady, type ServerProcess } from '@graphql-auth/test-kit/server-process';
+import { startTestRelay, type TestRelay } from '@graphql-auth/test-kit/smtp-relay';
+import { outboxRowOnce, queueTestEmail, testEmail } from '@graphql-auth/test-kit/outbox';
 import { ormConfig } from '../src/database/mikro-orm.config.ts';
 import { createSecretEnvelope } from '../src/auth/secret-envelope.ts';
 import { queueEmail } from '../src/email/outbox.ts';

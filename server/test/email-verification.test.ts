@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './support/test-app.ts';
-import { createCookieJar, expectUnauthenticated, graphql, type GraphQLResponse } from './support/graphql-request.ts';
-import { openMailbox, tokenFromLink, type Mailbox } from './support/mailbox.ts';
-import { LOGIN, ME_VERIFIED, newAccount, SEND_VERIFICATION_EMAIL, SIGNUP, VERIFY_EMAIL, type AuthPayloadData } from './support/operations.ts';
+import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
+import { expectUnauthenticated, graphql, type GraphQLResponse } from '@graphql-auth/test-kit/graphql-request';
+import { createCookieJar } from '@graphql-auth/test-kit/cookie-jar';
+import { startTestRelay, type TestRelay } from '@graphql-auth/test-kit/smtp-relay';
+import { openMailbox, tokenFromLink, type Mailbox } from '@graphql-auth/test-kit/mailbox';
+import { LOGIN, ME_VERIFIED, newAccount, SEND_VERIFICATION_EMAIL, SIGNUP, VERIFY_EMAIL, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
 
 type Account = ReturnType<typeof newAccount>;
 type MeData = { me: { id: string; email: string; emailVerified: boolean } };
@@ -20,11 +22,16 @@ const verify = (t: TestApp, token: string) => graphql<{ verifyEmail: MeData['me'
 describe('the verification email', () => {
   let t: TestApp;
   let mail: Mailbox;
+  let relay: TestRelay;
   beforeAll(async () => {
-    t = await createTestApp({ APP_NAME: 'Acme Accounts', VERIFICATION_EMAIL_LIMIT_USER: '3/1h' });
-    mail = openMailbox(t);
+    relay = await startTestRelay();
+    t = await createTestApp({ SMTP_URL: relay.url, APP_NAME: 'Acme Accounts', VERIFICATION_EMAIL_LIMIT_USER: '3/1h' });
+    mail = openMailbox(t, relay);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await relay.stop();
+  });
 
   it('is sent at sign-up, and its link proves the address without a login, once', async () => {
     const { account, session } = await signUp(t);
@@ -100,14 +107,17 @@ describe("a second instance's `me`", () => {
   let a: TestApp;
   let b: TestApp;
   let mail: Mailbox;
+  let relay: TestRelay;
   beforeAll(async () => {
-    a = await createTestApp();
+    relay = await startTestRelay();
+    a = await createTestApp({ SMTP_URL: relay.url });
     b = await a.createPeer();
-    mail = openMailbox(a);
+    mail = openMailbox(a, relay);
   });
   afterAll(async () => {
     await b.close();
     await a.close();
+    await relay.stop();
   });
 
   it('shows emailVerified turn true within a second of the link being followed on the first', async () => {
@@ -129,11 +139,16 @@ describe("a second instance's `me`", () => {
 describe('REQUIRE_EMAIL_VERIFICATION=true', () => {
   let t: TestApp;
   let mail: Mailbox;
+  let relay: TestRelay;
   beforeAll(async () => {
-    t = await createTestApp({ REQUIRE_EMAIL_VERIFICATION: 'true', TRUST_PROXY: 'true' });
-    mail = openMailbox(t);
+    relay = await startTestRelay();
+    t = await createTestApp({ SMTP_URL: relay.url, REQUIRE_EMAIL_VERIFICATION: 'true', TRUST_PROXY: 'true' });
+    mail = openMailbox(t, relay);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await relay.stop();
+  });
 
   const logIn = (account: Account, password = account.password, ip = '203.0.113.9') => {
     const browser = createCookieJar();

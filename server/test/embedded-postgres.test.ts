@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedPostgres } from '../src/database/embedded-postgres.ts';
-import { freePort, SERVER_DIR } from './support/server-process.ts';
+import { freePort } from '@graphql-auth/test-kit/free-port';
+import { SERVER_DIR } from '@graphql-auth/test-kit/server-process';
 
 const runningAsRoot = process.getuid?.() === 0;
 

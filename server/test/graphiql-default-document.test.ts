@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GRAPHIQL_DEFAULT_DOCUMENT } from '../src/http/graphiql-default-document.ts';
-import { createCookieJar } from './support/graphql-request.ts';
-import { createTestApp, type TestApp } from './support/test-app.ts';
+import { createCookieJar } from '@graphql-auth/test-kit/cookie-jar';
+import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
 
 describe("GraphiQL's default document", () => {
   let t: TestApp;

@@ -1,9 +1,9 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './support/test-app.ts';
-import { createTestDatabase } from './support/test-database.ts';
-import { graphql, type GraphQLResponse } from './support/graphql-request.ts';
-import { LOGIN, LOGOUT, ME, newAccount, REFRESH, SIGNUP, type AuthPayloadData } from './support/operations.ts';
+import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
+import { createTestDatabase } from '@graphql-auth/test-kit/test-database';
+import { graphql, type GraphQLResponse } from '@graphql-auth/test-kit/graphql-request';
+import { LOGIN, LOGOUT, ME, newAccount, REFRESH, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
 import { ormConfig } from '../src/database/mikro-orm.config.ts';
 
 function expectBadUserInput(response: GraphQLResponse<unknown>, field: string) {

@@ -1,9 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './support/test-app.ts';
-import { createCookieJar, type GraphQLErrorBody } from './support/graphql-request.ts';
-import { ME, newAccount, SIGNUP, type AuthPayloadData } from './support/operations.ts';
+import { serveTestApp, type ServedTestApp } from '@graphql-auth/test-kit/test-app';
+import { createCookieJar } from '@graphql-auth/test-kit/cookie-jar';
+import type { GraphQLErrorBody } from '@graphql-auth/test-kit/graphql-request';
+import { ME, newAccount, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
 
 interface GraphQLBody<TData> {
   data?: TData | null;
@@ -29,25 +28,15 @@ function assetReferences(html: string): string[] {
 }
 
 describe('the app served over a real HTTP port', () => {
-  let t: TestApp;
-  let server: Server;
+  let t: ServedTestApp;
   let base: string;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    server = createServer(t.app);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    t = await serveTestApp();
+    base = t.origin;
   });
 
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   async function post<TData>(query: string, { variables, headers = {} }: { variables?: Record<string, unknown>; headers?: Record<string, string> } = {}) {
     const response = await fetch(`${base}/graphql`, {

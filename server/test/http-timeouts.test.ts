@@ -1,9 +1,9 @@
-import { connect, type AddressInfo, type Socket } from 'node:net';
-import type { Server } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './support/test-app.ts';
+import { listenOnFreePort, type Listening } from '@graphql-auth/test-kit/http-listener';
+import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
 import { createHttpServer } from '../src/http/http-server.ts';
-import { graphql } from './support/graphql-request.ts';
+import { graphql } from '@graphql-auth/test-kit/graphql-request';
 
 /** A raw connection, so the test can stall exactly where a slow client would. */
 function openSocket(port: number): Promise<{ socket: Socket; received: () => string; closed: Promise<void> }> {
@@ -20,17 +20,15 @@ function openSocket(port: number): Promise<{ socket: Socket; received: () => str
 
 describe('the HTTP server with REQUEST_TIMEOUT=2s, KEEP_ALIVE_TIMEOUT=1s and MAX_CONNECTIONS=3', () => {
   let t: TestApp;
-  let server: Server;
+  let listening: Listening;
   let port: number;
   beforeAll(async () => {
     t = await createTestApp({ REQUEST_TIMEOUT: '2s', KEEP_ALIVE_TIMEOUT: '1s', MAX_CONNECTIONS: '3' });
-    server = createHttpServer(t.app, t.config);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    port = (server.address() as AddressInfo).port;
+    listening = await listenOnFreePort(createHttpServer(t.app, t.config));
+    port = listening.port;
   });
   afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await listening.close();
     await t.close();
   });
 

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logDestination } from '../src/log-destination.ts';
-import { freePort, SERVER_DIR } from './support/server-process.ts';
-import { createTestDatabase } from './support/test-database.ts';
+import { freePort } from '@graphql-auth/test-kit/free-port';
+import { SERVER_DIR } from '@graphql-auth/test-kit/server-process';
+import { createTestDatabase } from '@graphql-auth/test-kit/test-database';
 
 describe('the log format', () => {
   it('is JSON unless a person watches a development server at a terminal', async () => {

@@ -4,10 +4,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createCookieJar, type GraphQLErrorBody } from './support/graphql-request.ts';
-import { LOGIN, ME, newAccount, SIGNUP, type AuthPayloadData } from './support/operations.ts';
-import { exitWithin, freePort, killServerProcesses, SERVER_DIR, startServerProcess as startServer, waitUntilReady } from './support/server-process.ts';
-import { createTestDatabase } from './support/test-database.ts';
+import { createCookieJar } from '@graphql-auth/test-kit/cookie-jar';
+import type { GraphQLErrorBody } from '@graphql-auth/test-kit/graphql-request';
+import { LOGIN, ME, newAccount, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
+import { exitWithin, killServerProcesses, SERVER_DIR, startServerProcess as startServer, waitUntilReady } from '@graphql-auth/test-kit/server-process';
+import { freePort } from '@graphql-auth/test-kit/free-port';
+import { createTestDatabase } from '@graphql-auth/test-kit/test-database';
 
 /** Given, so that no development process of these tests generates one into the worktree's .data/. */
 const OWN_KEY_ENCRYPTION_SECRET = { KEY_ENCRYPTION_SECRET: 'key-encryption-secret-of-these-test-processes' };

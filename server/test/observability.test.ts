@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { createTestApp, type TestApp } from './support/test-app.ts';
-import { createCookieJar, graphql } from './support/graphql-request.ts';
-import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.ts';
-import { LOGIN, LOGOUT, ME, newAccount, REFRESH, SIGNUP, type AuthPayloadData } from './support/operations.ts';
+import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
+import { createCookieJar } from '@graphql-auth/test-kit/cookie-jar';
+import { graphql } from '@graphql-auth/test-kit/graphql-request';
+import type { TcpProxy } from '@graphql-auth/test-kit/tcp-proxy';
+import { startPostgresProxy } from '@graphql-auth/test-kit/test-database';
+import { LOGIN, LOGOUT, ME, newAccount, REFRESH, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
 
 type Tokens = AuthPayloadData & { accessToken: string; refreshToken: string };
 
@@ -150,16 +151,8 @@ describe('a database outage', () => {
   let t: TestApp;
   let proxy: TcpProxy;
   beforeAll(async () => {
-    const admin = new URL(inject('postgresAdminUrl'));
-    proxy = await startTcpProxy({ host: admin.hostname, port: Number(admin.port || 5432) });
-    t = await createTestApp({}, {
-      connectVia: (url) => {
-        const proxied = new URL(url);
-        proxied.hostname = '127.0.0.1';
-        proxied.port = String(proxy.port);
-        return proxied.toString();
-      },
-    });
+    proxy = await startPostgresProxy();
+    t = await createTestApp({}, { connectVia: proxy.via });
   });
   afterAll(async () => {
     proxy.restore();

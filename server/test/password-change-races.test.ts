@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './support/test-app.ts';
-import { expectUnauthenticated, graphql } from './support/graphql-request.ts';
-import { LOGIN, ME, newAccount, REFRESH, SIGNUP, type AuthPayloadData } from './support/operations.ts';
+import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
+import { expectUnauthenticated, graphql } from '@graphql-auth/test-kit/graphql-request';
+import { LOGIN, ME, newAccount, REFRESH, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
 
 const CHANGE_PASSWORD = /* GraphQL */ `
   mutation ($currentPassword: String!, $newPassword: String!) { changePassword(currentPassword: $currentPassword, newPassword: $newPassword) }

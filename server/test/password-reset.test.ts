@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './support/test-app.ts';
-import { createCookieJar, expectUnauthenticated, graphql, type GraphQLResponse } from './support/graphql-request.ts';
-import { openMailbox, tokenFromLink, type Mailbox } from './support/mailbox.ts';
+import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
+import { expectUnauthenticated, graphql, type GraphQLResponse } from '@graphql-auth/test-kit/graphql-request';
+import { createCookieJar } from '@graphql-auth/test-kit/cookie-jar';
+import { startTestRelay, type TestRelay } from '@graphql-auth/test-kit/smtp-relay';
+import { openMailbox, tokenFromLink, type Mailbox } from '@graphql-auth/test-kit/mailbox';
 import {
   CONFIRM_EMAIL_CHANGE,
   LOGIN,
@@ -14,7 +16,7 @@ import {
   SIGNUP,
   VERIFY_EMAIL,
   type AuthPayloadData,
-} from './support/operations.ts';
+} from '@graphql-auth/test-kit/operations';
 import { deleteExpiredRecords } from '../src/maintenance/cleanup.ts';
 
 type Account = ReturnType<typeof newAccount>;
@@ -57,11 +59,16 @@ function expectDeadLink(response: GraphQLResponse<unknown>): string {
 describe('a password reset through the emailed link', () => {
   let t: TestApp;
   let mail: Mailbox;
+  let relay: TestRelay;
   beforeAll(async () => {
-    t = await createTestApp({ APP_NAME: 'Acme Accounts', PASSWORD_RESET_LIMIT_IP: 'off' });
-    mail = openMailbox(t);
+    relay = await startTestRelay();
+    t = await createTestApp({ SMTP_URL: relay.url, APP_NAME: 'Acme Accounts', PASSWORD_RESET_LIMIT_IP: 'off' });
+    mail = openMailbox(t, relay);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await relay.stop();
+  });
 
   it('emails a link to PUBLIC_ORIGIN/reset-password that says how long it works', async () => {
     const { account } = await signUp(t, mail);
@@ -186,11 +193,16 @@ describe('a password reset through the emailed link', () => {
 describe('links that do not work', () => {
   let t: TestApp;
   let mail: Mailbox;
+  let relay: TestRelay;
   beforeAll(async () => {
-    t = await createTestApp();
-    mail = openMailbox(t);
+    relay = await startTestRelay();
+    t = await createTestApp({ SMTP_URL: relay.url });
+    mail = openMailbox(t, relay);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await relay.stop();
+  });
 
   it('answer BAD_USER_INPUT on token with one message, whatever is wrong with them, and leave the real link working', async () => {
     const { account, session, verificationToken } = await signUp(t, mail);
@@ -227,11 +239,16 @@ describe('links that do not work', () => {
 describe('requestPasswordReset for emails with and without an account', () => {
   let t: TestApp;
   let mail: Mailbox;
+  let relay: TestRelay;
   beforeAll(async () => {
-    t = await createTestApp({ TRUST_PROXY: 'true', PASSWORD_RESET_LIMIT_EMAIL: '2/1h', PASSWORD_RESET_LIMIT_IP: '4/1h' });
-    mail = openMailbox(t);
+    relay = await startTestRelay();
+    t = await createTestApp({ SMTP_URL: relay.url, TRUST_PROXY: 'true', PASSWORD_RESET_LIMIT_EMAIL: '2/1h', PASSWORD_RESET_LIMIT_IP: '4/1h' });
+    mail = openMailbox(t, relay);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await relay.stop();
+  });
 
   const request = (email: string, ip: string) => graphql(t.app, REQUEST_PASSWORD_RESET, { variables: { email }, headers: { 'x-forwarded-for': ip } });
 
@@ -289,11 +306,16 @@ describe('requestPasswordReset for emails with and without an account', () => {
 describe('a reset and the login limits', () => {
   let t: TestApp;
   let mail: Mailbox;
+  let relay: TestRelay;
   beforeAll(async () => {
-    t = await createTestApp({ TRUST_PROXY: 'true' });
-    mail = openMailbox(t);
+    relay = await startTestRelay();
+    t = await createTestApp({ SMTP_URL: relay.url, TRUST_PROXY: 'true' });
+    mail = openMailbox(t, relay);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await relay.stop();
+  });
 
   it("starts the resetting address's failed attempts on the account afresh, as a login would", async () => {
     const { account } = await signUp(t, mail);
@@ -307,12 +329,17 @@ describe('a reset and the login limits', () => {
 describe('logins with the old password racing a reset', () => {
   let t: TestApp;
   let mail: Mailbox;
+  let relay: TestRelay;
   beforeAll(async () => {
     // A hash slow enough (cost 8) that logins are still checking the old password while the reset commits.
-    t = await createTestApp({ BCRYPT_COST: '8', LOGIN_LIMIT_ACCOUNT_IP: 'off', LOGIN_LIMIT_ACCOUNT: 'off', LOGIN_LIMIT_IP: 'off' });
-    mail = openMailbox(t);
+    relay = await startTestRelay();
+    t = await createTestApp({ SMTP_URL: relay.url, BCRYPT_COST: '8', LOGIN_LIMIT_ACCOUNT_IP: 'off', LOGIN_LIMIT_ACCOUNT: 'off', LOGIN_LIMIT_IP: 'off' });
+    mail = openMailbox(t, relay);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await relay.stop();
+  });
 
   it('leave no session alive once the reset has committed (three attackers, three rounds)', async () => {
     for (let round = 0; round < 3; round++) {
@@ -346,11 +373,16 @@ describe('logins with the old password racing a reset', () => {
 describe('changePassword', () => {
   let t: TestApp;
   let mail: Mailbox;
+  let relay: TestRelay;
   beforeAll(async () => {
-    t = await createTestApp({ APP_NAME: 'Acme Accounts' });
-    mail = openMailbox(t);
+    relay = await startTestRelay();
+    t = await createTestApp({ SMTP_URL: relay.url, APP_NAME: 'Acme Accounts' });
+    mail = openMailbox(t, relay);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await relay.stop();
+  });
 
   it('emails a notice to the account', async () => {
     const { account, session } = await signUp(t, mail);

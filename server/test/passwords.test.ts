@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import bcrypt from 'bcrypt';
-import { createTestApp, type TestApp } from './support/test-app.ts';
-import { graphql } from './support/graphql-request.ts';
-import { LOGIN, newAccount, SIGNUP } from './support/operations.ts';
+import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
+import { graphql } from '@graphql-auth/test-kit/graphql-request';
+import { LOGIN, newAccount, SIGNUP } from '@graphql-auth/test-kit/operations';
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 

@@ -1,14 +1,13 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCookieJar, graphql } from './support/graphql-request.ts';
-import { createTestApp, type TestApp } from './support/test-app.ts';
+import { createCookieJar } from '@graphql-auth/test-kit/cookie-jar';
+import { graphql } from '@graphql-auth/test-kit/graphql-request';
+import { createTestApp, serveTestApp, type ServedTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
 
 const ROOT = join(import.meta.dirname, '../..');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -57,23 +56,18 @@ describe("the README's GraphQL operations, run in order as GraphiQL would on a f
 });
 
 describe("the README's programs, saved under their names at the repository root and run against a fresh server", () => {
-  let t: TestApp;
-  let server: Server;
+  let t: ServedTestApp;
   let origin: string;
   let workDir: string;
   beforeAll(async () => {
-    t = await createTestApp();
-    server = createServer(t.app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    t = await serveTestApp();
+    origin = t.origin;
     // A stand-in for the repository root: the programs import ./web/src/auth and @urql/core from there.
     workDir = await mkdtemp(join(tmpdir(), 'readme-snippets-'));
     await symlink(join(ROOT, 'web'), join(workDir, 'web'));
     await symlink(join(ROOT, 'node_modules'), join(workDir, 'node_modules'));
   });
   afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
     await t.close();
     await rm(workDir, { recursive: true, force: true });
   });

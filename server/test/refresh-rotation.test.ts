@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp, type TestClock } from './support/test-app.ts';
-import { createCookieJar, graphql, parseSetCookie, type CookieJar, type GraphQLResponse, expectUnauthenticated } from './support/graphql-request.ts';
-import { ME, newAccount, REFRESH, SIGNUP, type AuthPayloadData } from './support/operations.ts';
+import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
+import { createCookieJar, parseSetCookie, type CookieJar } from '@graphql-auth/test-kit/cookie-jar';
+import { graphql, type GraphQLResponse, expectUnauthenticated } from '@graphql-auth/test-kit/graphql-request';
+import { ME, newAccount, REFRESH, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
 
 type RefreshResponse = GraphQLResponse<{ refresh: AuthPayloadData }>;
 type MeResponse = GraphQLResponse<{ me: { id: string; email: string } }>;
@@ -67,29 +68,6 @@ async function rotate(t: TestApp, refreshToken: string): Promise<AuthPayloadData
   return { ...payload, accessToken: payload.accessToken!, refreshToken: payload.refreshToken! };
 }
 
-/**
- * A browser's cookie store that honours `Expires` against the test clock when it sends cookies, so an
- * expired access cookie is simply not sent while the longer-lived refresh cookie still is.
- */
-function createBrowserJar(clock: TestClock): CookieJar {
-  const cookies = new Map<string, { value: string; expires: Date | undefined }>();
-  const live = () => [...cookies].filter(([, cookie]) => cookie.expires === undefined || cookie.expires > clock.now());
-  return {
-    header: () => live().map(([name, cookie]) => `${name}=${encodeURIComponent(cookie.value)}`).join('; '),
-    get: (name) => live().find(([liveName]) => liveName === name)?.[1].value,
-    names: () => live().map(([name]) => name),
-    store(response) {
-      for (const header of response.headers.getSetCookie()) {
-        const cookie = parseSetCookie(header);
-        const expiresText = cookie.attributes.get('expires');
-        const expires = expiresText === undefined ? undefined : new Date(expiresText);
-        if (cookie.value === '' || (expires !== undefined && expires <= clock.now())) cookies.delete(cookie.name);
-        else cookies.set(cookie.name, { value: cookie.value, expires });
-      }
-    },
-  };
-}
-
 /** The session cookies a jar holds, leaving out the long-lived device cookie. */
 function sessionCookieNames(jar: CookieJar): string[] {
   return jar.names().filter((name) => name !== 'device').sort();
@@ -137,37 +115,37 @@ describe('refresh token rotation (ACCESS_TOKEN_TTL 5s, REFRESH_GRACE 2s)', () =>
     });
 
     it('answers TOKEN_EXPIRED to a browser that dropped the access cookie but holds the refresh cookie, and after refresh me works again', async () => {
-      const browser = createBrowserJar(t.clock);
-      const signup = await graphql<{ signup: AuthPayloadData }>(t.app, SIGNUP, { variables: { input: newAccount() }, jar: browser, now: t.clock.now() });
+      const browser = createCookieJar({ now: t.clock.now, expireWhenSending: true });
+      const signup = await graphql<{ signup: AuthPayloadData }>(t.app, SIGNUP, { variables: { input: newAccount() }, jar: browser });
       expect(sessionCookieNames(browser)).toEqual(['access-token', 'refresh-token']);
 
       t.clock.advance(PAST_ACCESS_EXPIRY);
       expect(sessionCookieNames(browser)).toEqual(['refresh-token']);
 
-      const expired: MeResponse = await graphql(t.app, ME, { jar: browser, now: t.clock.now() });
+      const expired: MeResponse = await graphql(t.app, ME, { jar: browser });
       expectUnauthenticated(expired, 'TOKEN_EXPIRED');
 
-      const refresh: RefreshResponse = await graphql(t.app, REFRESH, { jar: browser, now: t.clock.now() });
+      const refresh: RefreshResponse = await graphql(t.app, REFRESH, { jar: browser });
       expect(refresh.errors).toBeUndefined();
       expect(sessionCookieNames(browser)).toEqual(['access-token', 'refresh-token']);
 
-      const me: MeResponse = await graphql(t.app, ME, { jar: browser, now: t.clock.now() });
+      const me: MeResponse = await graphql(t.app, ME, { jar: browser });
       expect(me.errors).toBeUndefined();
       expect(me.data?.me.id).toBe(signup.data?.signup.user.id);
     });
 
     it('answers TOKEN_EXPIRED to an expired access cookie that is still sent, and after refresh me works again', async () => {
-      const jar = createCookieJar();
-      await graphql(t.app, SIGNUP, { variables: { input: newAccount() }, jar, now: t.clock.now() });
+      const jar = createCookieJar({ now: t.clock.now });
+      await graphql(t.app, SIGNUP, { variables: { input: newAccount() }, jar });
       t.clock.advance(PAST_ACCESS_EXPIRY);
       expect(sessionCookieNames(jar)).toEqual(['access-token', 'refresh-token']);
 
-      const expired: MeResponse = await graphql(t.app, ME, { jar, now: t.clock.now() });
+      const expired: MeResponse = await graphql(t.app, ME, { jar });
       expectUnauthenticated(expired, 'TOKEN_EXPIRED');
 
-      const refresh: RefreshResponse = await graphql(t.app, REFRESH, { jar, now: t.clock.now() });
+      const refresh: RefreshResponse = await graphql(t.app, REFRESH, { jar });
       expect(refresh.errors).toBeUndefined();
-      const me: MeResponse = await graphql(t.app, ME, { jar, now: t.clock.now() });
+      const me: MeResponse = await graphql(t.app, ME, { jar });
       expect(me.errors).toBeUndefined();
       expect(me.data?.me.id).toBe(refresh.data?.refresh.user.id);
     });
@@ -175,12 +153,12 @@ describe('refresh token rotation (ACCESS_TOKEN_TTL 5s, REFRESH_GRACE 2s)', () =>
 
   describe('the transport of refresh', () => {
     it('rotates the refresh cookie when called without an argument and sets both cookies again', async () => {
-      const jar = createCookieJar();
-      await graphql(t.app, SIGNUP, { variables: { input: newAccount() }, jar, now: t.clock.now() });
+      const jar = createCookieJar({ now: t.clock.now });
+      await graphql(t.app, SIGNUP, { variables: { input: newAccount() }, jar });
       const oldAccess = jar.get('access-token')!;
       const oldRefresh = jar.get('refresh-token')!;
 
-      const refresh: RefreshResponse = await graphql(t.app, REFRESH, { jar, now: t.clock.now() });
+      const refresh: RefreshResponse = await graphql(t.app, REFRESH, { jar });
       expect(refresh.status).toBe(200);
       expect(refresh.errors).toBeUndefined();
       expect(refresh.data?.refresh.accessToken).toBeNull();
@@ -196,7 +174,7 @@ describe('refresh token rotation (ACCESS_TOKEN_TTL 5s, REFRESH_GRACE 2s)', () =>
       expect(row.token_hash.equals(hashOf(newRefresh))).toBe(true);
       expect(row.previous_token_hash?.equals(hashOf(oldRefresh))).toBe(true);
 
-      const me: MeResponse = await graphql(t.app, ME, { jar, now: t.clock.now() });
+      const me: MeResponse = await graphql(t.app, ME, { jar });
       expect(me.errors).toBeUndefined();
     });
 
@@ -309,8 +287,8 @@ describe('refresh token rotation (ACCESS_TOKEN_TTL 5s, REFRESH_GRACE 2s)', () =>
     });
 
     it('rotates once for 20 parallel cookie refreshes of one browser, and every response sets the same refresh cookie', async () => {
-      const jar = createCookieJar();
-      await graphql(t.app, SIGNUP, { variables: { input: newAccount() }, jar, now: t.clock.now() });
+      const jar = createCookieJar({ now: t.clock.now });
+      await graphql(t.app, SIGNUP, { variables: { input: newAccount() }, jar });
       const original = jar.get('refresh-token')!;
       const cookie = jar.header();
 
@@ -381,20 +359,20 @@ describe('refresh token rotation (ACCESS_TOKEN_TTL 5s, REFRESH_GRACE 2s)', () =>
     }
 
     it('clears both cookies when the refresh cookie was already used', async () => {
-      const jar = createCookieJar();
-      await graphql(t.app, SIGNUP, { variables: { input: newAccount() }, jar, now: t.clock.now() });
+      const jar = createCookieJar({ now: t.clock.now });
+      await graphql(t.app, SIGNUP, { variables: { input: newAccount() }, jar });
       const stale = jar.header();
-      await graphql(t.app, REFRESH, { jar, now: t.clock.now() });
+      await graphql(t.app, REFRESH, { jar });
       t.clock.advance(GRACE + SECOND);
 
-      const thief = createCookieJar();
-      const reused = await graphql(t.app, REFRESH, { headers: { cookie: stale }, jar: thief, now: t.clock.now() });
+      const thief = createCookieJar({ now: t.clock.now });
+      const reused = await graphql(t.app, REFRESH, { headers: { cookie: stale }, jar: thief });
       expectUnauthenticated(reused, 'REFRESH_TOKEN_REUSED');
       expectClearedCookies(reused);
       expect(sessionCookieNames(thief)).toEqual([]);
 
       // The legitimate browser's cookies died with the session, and its next refresh clears them too.
-      const owner = await graphql(t.app, REFRESH, { jar, now: t.clock.now() });
+      const owner = await graphql(t.app, REFRESH, { jar });
       expectUnauthenticated(owner, 'SESSION_REVOKED');
       expectClearedCookies(owner);
       expect(sessionCookieNames(jar)).toEqual([]);
@@ -427,8 +405,8 @@ describe('session lifetimes (REFRESH_IDLE_TTL 1m, SESSION_MAX_AGE 3m)', () => {
   });
 
   it('ends a cookie session past the idle timeout with SESSION_EXPIRED and clears its cookies', async () => {
-    const jar = createCookieJar();
-    await graphql(t.app, SIGNUP, { variables: { input: newAccount() }, jar, now: t.clock.now() });
+    const jar = createCookieJar({ now: t.clock.now });
+    await graphql(t.app, SIGNUP, { variables: { input: newAccount() }, jar });
     t.clock.advance(IDLE + SECOND);
     const response = await graphql(t.app, REFRESH, { headers: { cookie: jar.header() } });
     expectUnauthenticated(response, 'SESSION_EXPIRED');

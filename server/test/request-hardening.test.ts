@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditServer } from 'graphql-http';
-import { createTestApp, type TestApp } from './support/test-app.ts';
-import { createCookieJar, graphql } from './support/graphql-request.ts';
-import { LOGIN, ME, newAccount, SIGNUP } from './support/operations.ts';
+import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
+import { createCookieJar } from '@graphql-auth/test-kit/cookie-jar';
+import { graphql } from '@graphql-auth/test-kit/graphql-request';
+import { LOGIN, ME, newAccount, SIGNUP } from '@graphql-auth/test-kit/operations';
 
 const ENDPOINT = 'http://localhost:4000/graphql';
 

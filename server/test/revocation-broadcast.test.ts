@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rotateSigningKeys } from '../src/auth/signing-keys.ts';
 import { secretEnvelopeOf } from '../src/auth/secret-envelope.ts';
 import { deleteExpiredRecords } from '../src/maintenance/cleanup.ts';
-import { createTestApp, type TestApp } from './support/test-app.ts';
-import { graphql } from './support/graphql-request.ts';
-import { LOGIN, LOGOUT, ME, newAccount, REFRESH, SIGNUP, type AuthPayloadData } from './support/operations.ts';
+import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
+import { graphql } from '@graphql-auth/test-kit/graphql-request';
+import { LOGIN, LOGOUT, ME, newAccount, REFRESH, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
 
 type Tokens = AuthPayloadData & { accessToken: string; refreshToken: string };
 

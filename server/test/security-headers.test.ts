@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './support/test-app.ts';
+import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
 
 /** A built web app as Vite leaves it: index.html, a hashed script in assets/, a favicon. */
 async function fakeWebBuild(): Promise<string> {

@@ -3,12 +3,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const require = createRequire(import.meta.url);
 const VITEST = join(dirname(require.resolve('vitest/package.json')), 'vitest.mjs');
-const GLOBAL_SETUP = fileURLToPath(new URL('./support/global-setup.ts', import.meta.url));
+const GLOBAL_SETUP = require.resolve('@graphql-auth/test-kit/global-setup');
 
 /** Runs `vitest run` on `dir` as `npm test` would, without DATABASE_URL so the global setup starts its embedded cluster. */
 function vitestRun(dir: string, file: string): Promise<{ code: number | null; output: string }> {

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestApp, type TestApp } from './support/test-app.ts';
-import { expectUnauthenticated, graphql } from './support/graphql-request.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
+import { expectUnauthenticated, graphql } from '@graphql-auth/test-kit/graphql-request';
 import { startPgBouncer, type PgBouncer } from './support/pgbouncer.ts';
-import { LOGIN, LOGOUT, ME, newAccount, REFRESH, SIGNUP, type AuthPayloadData } from './support/operations.ts';
+import { postgresAdminUrl } from '@graphql-auth/test-kit/test-database';
+import { LOGIN, LOGOUT, ME, newAccount, REFRESH, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
 
 /**
  * Two instances whose DATABASE_URL goes through PgBouncer in transaction pooling mode, with
@@ -14,7 +15,7 @@ describe('two instances through PgBouncer in transaction mode', () => {
   let a: TestApp;
   let b: TestApp;
   beforeAll(async () => {
-    pgbouncer = await startPgBouncer(inject('postgresAdminUrl'));
+    pgbouncer = await startPgBouncer(postgresAdminUrl());
     a = await createTestApp({}, { pooledVia: (url) => pgbouncer.pooled(url) });
     b = await a.createPeer();
   }, 60_000);

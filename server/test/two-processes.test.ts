@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from './support/test-database.ts';
-import { freePort, killServerProcesses, startServerProcess, waitUntilReady, type ServerProcess } from './support/server-process.ts';
-import { LOGIN, LOGOUT, ME, newAccount, REFRESH, SIGNUP } from './support/operations.ts';
+import { createTestDatabase } from '@graphql-auth/test-kit/test-database';
+import { freePort } from '@graphql-auth/test-kit/free-port';
+import { killServerProcesses, startServerProcess, waitUntilReady, type ServerProcess } from '@graphql-auth/test-kit/server-process';
+import { LOGIN, LOGOUT, ME, newAccount, REFRESH, SIGNUP } from '@graphql-auth/test-kit/operations';
 
 interface Answer {
   status: number;

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { expectPage, newAccount, openProfile, signUpInPage, type Account } from './support/browser.ts';
-import type { E2eServer } from './support/e2e-server.ts';
+import { expectPage, newAccount, openProfile, signUpInPage } from './support/browser.ts';
+import { logInAsProgram, type E2eServer } from './support/e2e-server.ts';
 import { serveAppToChromium } from './support/suite.ts';
 import {
   axeViolations,
@@ -31,17 +31,6 @@ describe('the web app’s accessibility audit', () => {
   let server: E2eServer;
   let browser: Browser;
   serveAppToChromium((started) => ({ server, browser } = started));
-
-  /** A second session on the account, so the sessions page has a Revoke button. */
-  const logInAsProgram = (account: Account) =>
-    fetch(server.graphqlUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: 'mutation ($input: LoginInput!) { login(input: $input, transport: BEARER) { accessToken } }',
-        variables: { input: { email: account.email, password: account.password } },
-      }),
-    });
 
   /** Loads `path` afresh and waits for its page, with no request pending. */
   const open = async (page: Page, path: string, name: string) => {
@@ -82,7 +71,8 @@ describe('the web app’s accessibility audit', () => {
 
       const account = newAccount();
       await signUpInPage(page, account);
-      await logInAsProgram(account);
+      // A second session on the account, so the sessions page has a Revoke button.
+      await logInAsProgram(server, account);
       await open(page, '/profile', 'profile');
       await page.getByTestId('verify-email-banner').waitFor();
       await audit('profile, with the banner asking to verify the address');
@@ -128,7 +118,8 @@ describe('the web app’s accessibility audit', () => {
 
     const account = newAccount();
     await signUpInPage(page, account);
-    await logInAsProgram(account);
+    // A second session on the account, so the sessions page has a Revoke button.
+    await logInAsProgram(server, account);
     await open(page, '/profile', 'profile');
     await page.keyboard.press('Tab');
     expect(await focusedElement(page)).toMatchObject({ name: 'Skip to content' });

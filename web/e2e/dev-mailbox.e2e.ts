@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ormConfig } from '../../server/src/database/mikro-orm.config.ts';
 import { secretEnvelopeOf } from '../../server/src/auth/secret-envelope.ts';
-import { queueTestEmail, testEmail } from '../../server/test/support/outbox.ts';
+import { queueTestEmail, testEmail } from '@graphql-auth/test-kit/outbox';
 import type { E2eServer } from './support/e2e-server.ts';
 import { serveAppToChromium } from './support/suite.ts';
 

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { expectPage, formMessage, logInInPage, newAccount, openProfile, screenshot, sessionCookies, signUpInPage } from './support/browser.ts';
-import type { E2eServer } from './support/e2e-server.ts';
+import { logInAsProgram, type E2eServer } from './support/e2e-server.ts';
 import { mailMark, nextLink } from './support/mailbox.ts';
 import { announcements, focusedElement, forgetAnnouncements, hear, recordAnnouncements, tabTo } from './support/screen-reader.ts';
 import { serveAppToChromium } from './support/suite.ts';
@@ -135,18 +135,10 @@ describe('email verification in Chromium', () => {
     await signUpInPage(page, account);
     const { link } = await nextLink(server.mail, account.email, '/verify-email', mark);
     // Another device ends every session; this browser still remembers its own.
-    const login = await fetch(server.graphqlUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: 'mutation ($input: LoginInput!) { login(input: $input, transport: BEARER) { accessToken } }',
-        variables: { input: { email: account.email, password: account.password } },
-      }),
-    });
-    const { data } = (await login.json()) as { data: { login: { accessToken: string } } };
+    const accessToken = await logInAsProgram(server, account);
     await fetch(server.graphqlUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${data.login.accessToken}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
       body: JSON.stringify({ query: 'mutation { logoutAll }' }),
     });
     const sentBefore = server.count('VerifyEmail');

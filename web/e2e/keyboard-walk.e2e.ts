@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { expectPage, fieldError, logInInPage, newAccount, openProfile, signUpInPage } from './support/browser.ts';
-import type { E2eServer } from './support/e2e-server.ts';
+import { logInAsProgram, type E2eServer } from './support/e2e-server.ts';
 import { serveAppToChromium } from './support/suite.ts';
 import { announcements, focusedElement, forgetAnnouncements, recordAnnouncements, tabTo } from './support/screen-reader.ts';
 
@@ -79,14 +79,7 @@ describe('the web app with the keyboard and a screen reader', () => {
     const phone = await openProfile(browser, server, { userAgent: IPHONE, viewport: { width: 390, height: 844 } });
     const phonePage = await phone.newTab();
     await logInInPage(phonePage, account);
-    await fetch(server.graphqlUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: 'mutation ($input: LoginInput!) { login(input: $input, transport: BEARER) { accessToken } }',
-        variables: { input: { email: account.email, password: account.password } },
-      }),
-    });
+    await logInAsProgram(server, account);
 
     // To the sessions page through the navigation, backwards from the form.
     await tabTo(page, 'link', 'Sessions', { backwards: true });

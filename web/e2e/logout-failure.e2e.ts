@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startTcpProxy, type TcpProxy } from '../../server/test/support/tcp-proxy.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TcpProxy } from '@graphql-auth/test-kit/tcp-proxy';
+import { startPostgresProxy } from '@graphql-auth/test-kit/test-database';
 import { expectPage, formMessage, launchBrowser, newAccount, openProfile, sessionCookies, signUpInPage, type BrowserProfile } from './support/browser.ts';
 import { startE2eServer, type E2eServer } from './support/e2e-server.ts';
 
@@ -13,15 +14,8 @@ describe('a logout the server does not confirm', () => {
   let browser: Browser;
   let database: TcpProxy;
   beforeAll(async () => {
-    const admin = new URL(inject('postgresAdminUrl'));
-    database = await startTcpProxy({ host: admin.hostname, port: Number(admin.port || 5432) });
-    const connectVia = (url: string) => {
-      const proxied = new URL(url);
-      proxied.hostname = '127.0.0.1';
-      proxied.port = String(database.port);
-      return proxied.toString();
-    };
-    [server, browser] = await Promise.all([startE2eServer({}, { connectVia }), launchBrowser()]);
+    database = await startPostgresProxy();
+    [server, browser] = await Promise.all([startE2eServer({}, { connectVia: database.via }), launchBrowser()]);
   });
   afterAll(async () => {
     database?.restore();

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { expectPage, formMessage, logInInPage, navLink, newAccount, openProfile, screenshot, signUpInPage, type Account } from './support/browser.ts';
-import type { E2eServer } from './support/e2e-server.ts';
+import { expectPage, formMessage, logInInPage, navLink, newAccount, openProfile, screenshot, signUpInPage } from './support/browser.ts';
+import { logInAsProgram, type E2eServer } from './support/e2e-server.ts';
 import { serveAppToChromium } from './support/suite.ts';
 
 const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
@@ -10,20 +10,6 @@ describe('the sessions page', () => {
   let server: E2eServer;
   let browser: Browser;
   serveAppToChromium((started) => ({ server, browser } = started));
-
-  /** A program logging in with bearer tokens (its User-Agent is Node's). Returns its access token. */
-  const logInAsProgram = async (account: Account): Promise<string> => {
-    const response = await fetch(server.graphqlUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: 'mutation ($input: LoginInput!) { login(input: $input, transport: BEARER) { accessToken } }',
-        variables: { input: { email: account.email, password: account.password } },
-      }),
-    });
-    const body = (await response.json()) as { data: { login: { accessToken: string } } };
-    return body.data.login.accessToken;
-  };
 
   const meAsProgram = async (accessToken: string) => {
     const response = await fetch(server.graphqlUrl, {
@@ -42,7 +28,7 @@ describe('the sessions page', () => {
     await signUpInPage(laptopPage, account);
     const phonePage = await phone.newTab();
     await logInInPage(phonePage, account);
-    await logInAsProgram(account);
+    await logInAsProgram(server, account);
 
     await navLink(laptopPage, 'Sessions').click();
     await expectPage(laptopPage, 'sessions');
@@ -82,7 +68,7 @@ describe('the sessions page', () => {
     await signUpInPage(laptopPage, account);
     const desktopPage = await desktop.newTab();
     await logInInPage(desktopPage, account);
-    const programToken = await logInAsProgram(account);
+    const programToken = await logInAsProgram(server, account);
 
     await navLink(laptopPage, 'Sessions').click();
     const rows = laptopPage.locator('.session[data-session-id]');

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newAccount } from './support/browser.ts';
-import { startE2eServer, type E2eServer } from './support/e2e-server.ts';
+import { logInAsProgram, startE2eServer, type E2eServer } from './support/e2e-server.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -65,18 +65,10 @@ describe('the typed-client example (bearer tokens, codegen-typed documents) agai
     expect(secondMe?.authorization).not.toBe(firstMe?.authorization);
 
     // Logged out: the program's session is gone; the sign-up's and a fresh login's remain.
-    const login = await fetch(server.graphqlUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: 'mutation ($input: LoginInput!) { login(input: $input, transport: BEARER) { accessToken } }',
-        variables: { input: { email: account.email, password: account.password } },
-      }),
-    });
-    const { data } = (await login.json()) as { data: { login: { accessToken: string } } };
+    const accessToken = await logInAsProgram(server, account);
     const sessions = await fetch(server.graphqlUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${data.login.accessToken}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
       body: JSON.stringify({ query: '{ sessions { id current } }' }),
     });
     const body = (await sessions.json()) as { data: { sessions: { current: boolean }[] } };

@@ -27,3 +27,45 @@ export const MeQuery = graphql(`
     }
   }
 `);
+
+/** Always true, whether or not the address has an account: the answer tells a stranger nothing. */
+export const RequestPasswordResetMutation = graphql(`
+  mutation TypedClientRequestPasswordReset($email: String!) {
+    requestPasswordReset(email: $email)
+  }
+`);
+
+/** The emailed token sets a new password and logs in here, with bearer tokens like `login`. */
+export const ResetPasswordMutation = graphql(`
+  mutation TypedClientResetPassword($token: String!, $newPassword: String!) {
+    resetPassword(token: $token, newPassword: $newPassword, transport: BEARER) {
+      user {
+        id
+        email
+        emailVerified
+      }
+      accessToken
+      refreshToken
+      accessTokenExpiresAt
+      refreshTokenExpiresAt
+    }
+  }
+`);
+
+/** Proves the address with the emailed token; needs no login. */
+export const VerifyEmailMutation = graphql(`
+  mutation TypedClientVerifyEmail($token: String!) {
+    verifyEmail(token: $token) {
+      id
+      email
+      emailVerified
+    }
+  }
+`);
+
+/** Asks for a new verification link for the logged-in account. */
+export const SendVerificationEmailMutation = graphql(`
+  mutation TypedClientSendVerificationEmail {
+    sendVerificationEmail
+  }
+`);

@@ -3,7 +3,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './server-process.ts';
+import { freePort } from '@graphql-auth/test-kit/free-port';
 
 /** A real PgBouncer in transaction pooling mode in front of a PostgreSQL server, as many deployments run one. */
 export interface PgBouncer {

@@ -1,13 +1,9 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'graphql-yoga';
-import type { Config } from '../../../server/src/config.ts';
-import { startTestRelay, type TestRelay } from '../../../server/test/support/smtp-relay.ts';
-import { createTestApp } from '../../../server/test/support/test-app.ts';
-import { recordOutcomes, type RequestOutcome } from '../../src/auth/test-support/request-outcomes.ts';
-// Declares what the global setup provides (`postgresAdminUrl`), which the test database reads.
-import type {} from '../../../server/test/support/global-setup.ts';
+import { createTestClock, type TestClock } from '@graphql-auth/test-kit/clock';
+import { readOperation, recordOutcomes, type RequestOutcome } from '@graphql-auth/test-kit/request-outcomes';
+import { startTestRelay, type TestRelay } from '@graphql-auth/test-kit/smtp-relay';
+import { serveTestApp, type Config } from '@graphql-auth/test-kit/test-app';
 
 /** The built web app, as `npm run test:e2e` leaves it. */
 export const WEB_DIST = fileURLToPath(new URL('../../dist', import.meta.url));
@@ -23,27 +19,16 @@ export interface RecordedRequest extends RequestOutcome {
   authorization: string | null;
 }
 
-/**
- * The server's clock: real time plus an offset the test can move forward, so access tokens expire
- * at once while the browser's own clock keeps running.
- */
-export interface ShiftableClock {
-  now(): Date;
-  advance(ms: number): void;
-}
-
-/** A clock on real time, until `advance` moves it ahead. */
-export function createShiftableClock(): ShiftableClock {
-  let offset = 0;
-  return { now: () => new Date(Date.now() + offset), advance: (ms) => void (offset += ms) };
-}
-
 export interface E2eServer {
   /** `http://127.0.0.1:<port>`: the PUBLIC_ORIGIN, and the origin the browser uses. */
   origin: string;
   graphqlUrl: string;
   config: Config;
-  clock: ShiftableClock;
+  /**
+   * The server's clock: real time plus what the test moved it by, so access tokens expire at once
+   * while the browser's own clock keeps running.
+   */
+  clock: TestClock;
   requests: RecordedRequest[];
   /** Requests for `operationName` (optionally only those answered with `status`, or failing for `reason`). */
   count(operationName: string, filter?: { status?: number; reason?: string }): number;
@@ -59,21 +44,6 @@ export interface E2eServer {
    */
   mail: TestRelay;
   close(): Promise<void>;
-}
-
-async function readOperation(request: Request, url: URL): Promise<{ operationName: string | null; document: string }> {
-  if (request.method === 'GET') {
-    return { operationName: url.searchParams.get('operationName'), document: (url.searchParams.get('query') ?? '').slice(0, 200) };
-  }
-  try {
-    const body: unknown = await request.clone().json();
-    if (typeof body !== 'object' || body === null) return { operationName: null, document: '' };
-    const operationName = 'operationName' in body && typeof body.operationName === 'string' ? body.operationName : null;
-    const document = 'query' in body && typeof body.query === 'string' ? body.query.slice(0, 200) : '';
-    return { operationName, document };
-  } catch {
-    return { operationName: null, document: '' };
-  }
 }
 
 /**
@@ -118,29 +88,22 @@ export interface E2eServerOptions {
  * `devMailbox`). `env` overrides the test defaults.
  */
 export async function startE2eServer(env: Record<string, string> = {}, { connectVia, devMailbox = false }: E2eServerOptions = {}): Promise<E2eServer> {
-  const http = createServer();
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const { port } = http.address() as AddressInfo;
-  const origin = `http://127.0.0.1:${port}`;
-
   const requests: RecordedRequest[] = [];
   const delays = new Map<string, number>();
   const mail = await startTestRelay();
-  const server = await createTestApp(
+  const server = await serveTestApp(
+    ({ origin, port }) => ({ LOG_LEVEL: 'warn', PUBLIC_ORIGIN: origin, PORT: String(port), ...(devMailbox ? {} : { SMTP_URL: mail.url }), ...env }),
     {
-      LOG_LEVEL: 'warn',
-      PUBLIC_ORIGIN: origin,
-      PORT: String(port),
-      ...(devMailbox ? {} : { SMTP_URL: mail.url }),
-      ...env,
+      clock: createTestClock({ running: true }),
+      webAppDir: WEB_DIST,
+      plugins: [requestRecorder(requests, delays)],
+      ...(connectVia ? { connectVia } : {}),
     },
-    { clock: createShiftableClock(), webAppDir: WEB_DIST, plugins: [requestRecorder(requests, delays)], ...(connectVia ? { connectVia } : {}) },
   ).catch(async (error: unknown) => {
     await mail.stop();
     throw error;
   });
-  const { config, clock, logs } = server;
-  http.on('request', server.app);
+  const { origin, config, clock, logs } = server;
 
   return {
     origin,
@@ -160,10 +123,23 @@ export async function startE2eServer(env: Record<string, string> = {}, { connect
     delay: (operationName, ms) => void (ms > 0 ? delays.set(operationName, ms) : delays.delete(operationName)),
     expireAccessTokens: () => clock.advance(config.accessTokenTtlMs + 6_000),
     async close() {
-      http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
       await server.close();
       await mail.stop();
     },
   };
+}
+
+/** Logs `account` in as a program would (bearer tokens, Node's User-Agent, no Origin): a session the browser does not hold. Returns its access token. */
+export async function logInAsProgram(server: E2eServer, account: { email: string; password: string }): Promise<string> {
+  const response = await fetch(server.graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      query: 'mutation ($input: LoginInput!) { login(input: $input, transport: BEARER) { accessToken } }',
+      variables: { input: { email: account.email, password: account.password } },
+    }),
+  });
+  const body = (await response.json()) as { data?: { login: { accessToken: string } }; errors?: unknown };
+  if (!body.data) throw new Error(`the program's login failed: ${JSON.stringify(body.errors)}`);
+  return body.data.login.accessToken;
 }

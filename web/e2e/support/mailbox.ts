@@ -1,4 +1,4 @@
-import { linkIn, type ReceivedEmail, type TestRelay } from '../../../server/test/support/smtp-relay.ts';
+import { linkIn, type ReceivedEmail, type TestRelay } from '@graphql-auth/test-kit/smtp-relay';
 
 /** Where the relay's list of received messages stands now: pass it to {@link nextLink} to skip what came before. */
 export function mailMark(relay: TestRelay): number {

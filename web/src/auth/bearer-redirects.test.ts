@@ -1,10 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOGIN, newAccount, SIGNUP, type AuthPayloadData } from '../../../server/test/support/operations.ts';
+import { createTestClock } from '@graphql-auth/test-kit/clock';
+import { LOGIN, newAccount, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
 import { createAuthClient } from './create-auth-client.ts';
 import { startAuthTestServer, type AuthTestServer } from './test-support/auth-test-server.ts';
-import { manualClock, rawGraphQL } from './test-support/clients.ts';
+import { rawGraphQL } from './test-support/clients.ts';
 import { memoryTokenStorage } from './token-storage.ts';
 
 /** An HTTP server that answers every request with `307 Temporary Redirect` to `target`, recording the operations it was sent. */
@@ -46,7 +47,7 @@ describe('bearer transport and redirects', () => {
   it('refuses to follow a redirect with a refresh token, a logout or a password: the request fails, the session stays as it was', async () => {
     const account = newAccount();
     const { signup } = await rawGraphQL<{ signup: AuthPayloadData }>(server, SIGNUP, { input: account, transport: 'BEARER' });
-    const clock = manualClock(server.clock.now().getTime());
+    const clock = createTestClock({ start: server.clock.now() });
     const stored = {
       user: { id: signup.user.id },
       // Expired, so the client's first operation refreshes.

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthClient } from './create-auth-client.ts';
 import { startAuthTestServer, type AuthTestServer } from './test-support/auth-test-server.ts';
-import { collect, cookieClient, expireAccessToken, manualClock, meQueries, quiet, signUp } from './test-support/clients.ts';
+import { createTestClock } from '@graphql-auth/test-kit/clock';
+import { collect, cookieClient, expireAccessToken, meQueries, quiet, signUp } from './test-support/clients.ts';
 import type { Session } from './session-store.ts';
 import { memoryTokenStorage, type TokenStorage } from './token-storage.ts';
 
@@ -38,7 +39,7 @@ describe('bearer transport (a Node program, no cookies)', () => {
       url: server.url,
       transport: 'bearer',
       storage,
-      now: manualClock(server.clock.now().getTime()).now,
+      now: createTestClock({ start: server.clock.now() }).now,
       requestPolicy: 'network-only',
     });
 

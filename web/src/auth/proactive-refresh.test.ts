@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestClock } from '@graphql-auth/test-kit/clock';
 import { startAuthTestServer, type AuthTestServer } from './test-support/auth-test-server.ts';
-import { cookieClient, createCookieJar, manualClock, meQueries, quiet, signUp } from './test-support/clients.ts';
+import { browserJar, cookieClient, meQueries, quiet, signUp } from './test-support/clients.ts';
 import { memoryTokenStorage, parseStoredSession, webTokenStorage } from './token-storage.ts';
 
 const REFRESH = 'AuthRefresh';
@@ -85,7 +86,7 @@ describe('refreshing before expiry (willAuthError)', () => {
   });
 
   it('does not refresh before every operation when the client clock runs ahead of the server', async () => {
-    const clock = manualClock(server.clock.now().getTime() + 3_600_000);
+    const clock = createTestClock({ start: server.clock.now().getTime() + 3_600_000 });
     const { client, auth } = cookieClient(server, { now: clock.now });
     await signUp(client, auth);
     const before = server.count(REFRESH);
@@ -99,7 +100,7 @@ describe('refreshing before expiry (willAuthError)', () => {
   });
 
   it('refreshes first after a reload when the stored session expired while the page was closed', async () => {
-    const jar = createCookieJar();
+    const jar = browserJar(server);
     const saved = new Map<string, string>();
     const localStorage = { getItem: (key: string) => saved.get(key) ?? null, setItem: (key: string, value: string) => void saved.set(key, value), removeItem: (key: string) => void saved.delete(key) };
     const closedTab = cookieClient(server, { jar, now: server.clock.now, storage: webTokenStorage(localStorage) });

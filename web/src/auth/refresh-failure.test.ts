@@ -1,14 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthPayloadData } from '../../../server/test/support/operations.ts';
+import { createTestClock } from '@graphql-auth/test-kit/clock';
+import type { AuthPayloadData } from '@graphql-auth/test-kit/operations';
 import { startAuthTestServer, type AuthTestServer } from './test-support/auth-test-server.ts';
 import {
   browserFetch,
+  browserJar,
   collect,
   cookieClient,
-  createCookieJar,
   expireAccessToken,
   loginElsewhere,
-  manualClock,
   meQueries,
   quiet,
   rawGraphQL,
@@ -134,9 +134,9 @@ describe('when refreshing cannot help', () => {
   });
 
   it('does not refresh on errors other than TOKEN_EXPIRED: BAD_USER_INPUT, a 500, a network error', async () => {
-    const jar = createCookieJar();
+    const jar = browserJar(server);
     const fetchOrFail: typeof fetch = (input, init) =>
-      String(input).includes('Offline') ? Promise.reject(new TypeError('fetch failed')) : browserFetch(jar, server.config.publicOrigin, server.clock.now)(input, init);
+      String(input).includes('Offline') ? Promise.reject(new TypeError('fetch failed')) : browserFetch(jar, server.config.publicOrigin)(input, init);
     const { client, auth } = cookieClient(server, { jar, fetch: fetchOrFail });
     await signUp(client, auth);
     const before = server.count(REFRESH);
@@ -212,7 +212,7 @@ describe('when refreshing cannot help', () => {
   });
 
   it('fails waiting operations once on a transient refresh failure, keeps the session, and retries only after the delay', async () => {
-    const clock = manualClock(server.clock.now().getTime());
+    const clock = createTestClock({ start: server.clock.now() });
     const { client, auth } = cookieClient(server, { now: clock.now, refreshMarginMs: 0, retryDelayMs: 5_000 });
     await signUp(client, auth);
     expireAccessToken(server);
@@ -236,7 +236,7 @@ describe('when refreshing cannot help', () => {
     expect(server.count(REFRESH) - before).toBe(1);
 
     server.fault = undefined;
-    clock.set(new Date(clock.now().getTime() + 5_001));
+    clock.advance(5_001);
     const after = await client.query<{ me: { id: string } }>('query AfterOutage { me { id } }', {}).toPromise();
     expect(after.error).toBeUndefined();
     expect(server.count(REFRESH) - before).toBe(2);
@@ -244,7 +244,7 @@ describe('when refreshing cannot help', () => {
   });
 
   it('waits the retryAfter of a RATE_LIMITED refresh before refreshing again', async () => {
-    const clock = manualClock(server.clock.now().getTime());
+    const clock = createTestClock({ start: server.clock.now() });
     const { client, auth } = cookieClient(server, { now: clock.now, refreshMarginMs: 0 });
     await signUp(client, auth);
     expireAccessToken(server);
@@ -260,12 +260,12 @@ describe('when refreshing cannot help', () => {
     expect(auth.getState().status).toBe('logged-in');
     server.fault = undefined;
 
-    clock.set(new Date(clock.now().getTime() + 29_000));
+    clock.advance(29_000);
     const tooSoon = await client.query('query TooSoon { me { id } }', {}).toPromise();
     expect(tooSoon.error?.graphQLErrors[0]?.extensions.reason).toBe('TOKEN_EXPIRED');
     expect(server.count(REFRESH) - before).toBe(1);
 
-    clock.set(new Date(clock.now().getTime() + 1_001));
+    clock.advance(1_001);
     const later = await client.query('query LaterMe { me { id } }', {}).toPromise();
     expect(later.error).toBeUndefined();
     expect(server.count(REFRESH) - before).toBe(2);

@@ -2,9 +2,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { TabOptions } from './tab-lock.ts';
 import { startAuthTestServer, type AuthTestServer } from './test-support/auth-test-server.ts';
 import {
+  browserJar,
   collect,
   cookieClient,
-  createCookieJar,
   expireAccessToken,
   loginElsewhere,
   meQueries,
@@ -18,7 +18,7 @@ const REFRESH = 'AuthRefresh';
 
 /** Two tabs of one browser: one cookie jar, each tab its own lock and channel under the same name. */
 function twoTabs(server: AuthTestServer, tabs: TabOptions | false): [TestClient, TestClient] {
-  const jar = createCookieJar();
+  const jar = browserJar(server);
   return [cookieClient(server, { jar, tabs }), cookieClient(server, { jar, tabs })];
 }
 

@@ -16,10 +16,18 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "\n  mutation TypedClientLogin($input: LoginInput!) {\n    login(input: $input, transport: BEARER) {\n      user {\n        id\n        email\n        name\n      }\n      accessToken\n      refreshToken\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n": typeof types.TypedClientLoginDocument,
     "\n  query TypedClientMe {\n    me {\n      id\n      email\n      name\n      createdAt\n    }\n  }\n": typeof types.TypedClientMeDocument,
+    "\n  mutation TypedClientRequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n": typeof types.TypedClientRequestPasswordResetDocument,
+    "\n  mutation TypedClientResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword, transport: BEARER) {\n      user {\n        id\n        email\n        emailVerified\n      }\n      accessToken\n      refreshToken\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n": typeof types.TypedClientResetPasswordDocument,
+    "\n  mutation TypedClientVerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      email\n      emailVerified\n    }\n  }\n": typeof types.TypedClientVerifyEmailDocument,
+    "\n  mutation TypedClientSendVerificationEmail {\n    sendVerificationEmail\n  }\n": typeof types.TypedClientSendVerificationEmailDocument,
 };
 const documents: Documents = {
     "\n  mutation TypedClientLogin($input: LoginInput!) {\n    login(input: $input, transport: BEARER) {\n      user {\n        id\n        email\n        name\n      }\n      accessToken\n      refreshToken\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n": types.TypedClientLoginDocument,
     "\n  query TypedClientMe {\n    me {\n      id\n      email\n      name\n      createdAt\n    }\n  }\n": types.TypedClientMeDocument,
+    "\n  mutation TypedClientRequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n": types.TypedClientRequestPasswordResetDocument,
+    "\n  mutation TypedClientResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword, transport: BEARER) {\n      user {\n        id\n        email\n        emailVerified\n      }\n      accessToken\n      refreshToken\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n": types.TypedClientResetPasswordDocument,
+    "\n  mutation TypedClientVerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      email\n      emailVerified\n    }\n  }\n": types.TypedClientVerifyEmailDocument,
+    "\n  mutation TypedClientSendVerificationEmail {\n    sendVerificationEmail\n  }\n": types.TypedClientSendVerificationEmailDocument,
 };
 
 /**
@@ -44,6 +52,22 @@ export function graphql(source: "\n  mutation TypedClientLogin($input: LoginInpu
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query TypedClientMe {\n    me {\n      id\n      email\n      name\n      createdAt\n    }\n  }\n"): (typeof documents)["\n  query TypedClientMe {\n    me {\n      id\n      email\n      name\n      createdAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TypedClientRequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n"): (typeof documents)["\n  mutation TypedClientRequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TypedClientResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword, transport: BEARER) {\n      user {\n        id\n        email\n        emailVerified\n      }\n      accessToken\n      refreshToken\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n"): (typeof documents)["\n  mutation TypedClientResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword, transport: BEARER) {\n      user {\n        id\n        email\n        emailVerified\n      }\n      accessToken\n      refreshToken\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TypedClientVerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      email\n      emailVerified\n    }\n  }\n"): (typeof documents)["\n  mutation TypedClientVerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      email\n      emailVerified\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TypedClientSendVerificationEmail {\n    sendVerificationEmail\n  }\n"): (typeof documents)["\n  mutation TypedClientSendVerificationEmail {\n    sendVerificationEmail\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

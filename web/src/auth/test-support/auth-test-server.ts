@@ -1,11 +1,7 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Plugin } from 'graphql-yoga';
-import type { Config } from '../../../../server/src/config.ts';
-import { createTestApp, type TestClock } from '../../../../server/test/support/test-app.ts';
-import { recordOutcomes, type RequestOutcome } from './request-outcomes.ts';
-// Declares what the global setup provides (`postgresAdminUrl`), which the test database reads.
-import type {} from '../../../../server/test/support/global-setup.ts';
+import type { TestClock } from '@graphql-auth/test-kit/clock';
+import { readOperation, recordOutcomes, type RequestOutcome } from '@graphql-auth/test-kit/request-outcomes';
+import { serveTestApp, type Config } from '@graphql-auth/test-kit/test-app';
 
 /** One GraphQL request as the server saw it. */
 export interface LoggedRequest extends RequestOutcome {
@@ -43,17 +39,6 @@ export interface AuthTestServer {
   close(): Promise<void>;
 }
 
-async function operationNameOf(request: Request, url: URL): Promise<string | null> {
-  if (request.method === 'GET') return url.searchParams.get('operationName');
-  try {
-    const body: unknown = await request.clone().json();
-    if (typeof body === 'object' && body !== null && 'operationName' in body && typeof body.operationName === 'string') return body.operationName;
-  } catch {
-    return null;
-  }
-  return null;
-}
-
 function faultResponse(fault: Fault): Response {
   if (fault === 'server-error') return new Response('Internal Server Error', { status: 500, headers: { 'content-type': 'text/plain' } });
   if (fault === 'rate-limited') {
@@ -75,7 +60,7 @@ export async function startAuthTestServer(env: Record<string, string> = {}): Pro
   const recorder: Plugin = {
     async onRequest({ request, url, endResponse }) {
       if (url.pathname !== '/graphql') return;
-      const operationName = await operationNameOf(request, url);
+      const { operationName } = await readOperation(request, url);
       const entry: LoggedRequest = {
         seq: requests.length + 1,
         operationName,
@@ -101,18 +86,15 @@ export async function startAuthTestServer(env: Record<string, string> = {}): Pro
   };
 
   // The app's own CSRF prevention and Origin check stay in force; the recorder runs after them.
-  const server = await createTestApp(
+  const server = await serveTestApp(
     // The default limits stay on here (createTestApp turns sign-up and refresh limits off).
     { LOG_LEVEL: 'warn', ACCESS_TOKEN_TTL: '5s', SIGNUP_LIMIT_IP: '20/1h', REFRESH_LIMIT_IP: '600/1m', ...env },
     { plugins: [recorder] },
   );
   const { config, clock } = server;
-  const http = createServer(server.app);
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const { port } = http.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}/graphql`,
+    url: `${server.origin}/graphql`,
     config,
     clock,
     requests,
@@ -137,10 +119,6 @@ export async function startAuthTestServer(env: Record<string, string> = {}): Pro
         },
       };
     },
-    async close() {
-      http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-      await server.close();
-    },
+    close: () => server.close(),
   };
 }

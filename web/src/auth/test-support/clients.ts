@@ -1,33 +1,35 @@
 import type { AnyVariables, Client, OperationResult, OperationResultSource } from '@urql/core';
 import { vi } from 'vitest';
-import { createCookieJar, type CookieJar } from '../../../../server/test/support/graphql-request.ts';
-import { LOGIN, newAccount, SIGNUP, type AuthPayloadData } from '../../../../server/test/support/operations.ts';
+import { createTestClock } from '@graphql-auth/test-kit/clock';
+import { createCookieJar, type CookieJar } from '@graphql-auth/test-kit/cookie-jar';
+import { LOGIN, newAccount, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
 import type { Auth } from '../auth-exchange.ts';
 import { createAuthClient, type AuthClientOptions } from '../create-auth-client.ts';
 import type { AuthTestServer } from './auth-test-server.ts';
 
-export { createCookieJar, type CookieJar };
+/**
+ * The cookie store of a browser on `server`'s site, on the server's clock (tokens the server
+ * issues after its clock moved are not already expired for it). It sends what it holds until a
+ * response expires it, so the server is the one that answers TOKEN_EXPIRED.
+ */
+export function browserJar(server: AuthTestServer): CookieJar {
+  return createCookieJar({ url: server.url, now: server.clock.now });
+}
 
 /**
  * A browser's `fetch`, reduced to what these tests need: it sends the jar's cookies and the page's
  * Origin, and keeps the cookies responses set. Two clients sharing one jar are two tabs.
  */
-export function browserFetch(jar: CookieJar, origin: string, now: () => Date): typeof fetch {
+export function browserFetch(jar: CookieJar, origin: string): typeof fetch {
   return async (input, init) => {
     const headers = new Headers(init?.headers);
     const cookie = jar.header();
     if (cookie) headers.set('cookie', cookie);
     headers.set('origin', origin);
     const response = await fetch(input, { ...init, headers });
-    jar.store(response, now());
+    jar.store(response);
     return response;
   };
-}
-
-/** A clock that stays where the test puts it. */
-export function manualClock(start = Date.now()) {
-  let current = start;
-  return { now: () => new Date(current), set: (date: Date) => void (current = date.getTime()) };
 }
 
 export interface TestClient {
@@ -41,12 +43,12 @@ export interface TestClient {
  * still unless the options pass another, so it never refreshes early: the server's 401 decides.
  */
 export function cookieClient(server: AuthTestServer, options: Partial<AuthClientOptions> & { jar?: CookieJar } = {}): TestClient {
-  const { jar = createCookieJar(), ...rest } = options;
+  const { jar = browserJar(server), ...rest } = options;
   const { client, auth } = createAuthClient({
     url: server.url,
     transport: 'cookie',
-    fetch: browserFetch(jar, server.config.publicOrigin, server.clock.now),
-    now: manualClock(server.clock.now().getTime()).now,
+    fetch: browserFetch(jar, server.config.publicOrigin),
+    now: createTestClock({ start: server.clock.now() }).now,
     requestPolicy: 'network-only',
     ...rest,
   });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { queueEmail, type EmailMessage } from '../../src/email/outbox.ts';
-import type { SecretEnvelope } from '../../src/auth/secret-envelope.ts';
+import { queueEmail, type EmailMessage } from '../../server/src/email/outbox.ts';
+import type { SecretEnvelope } from '../../server/src/auth/secret-envelope.ts';
 
 /** A message as the account flows will queue one: a unique recipient, a link with a fresh token in both bodies. */
 export function testEmail(overrides: Partial<EmailMessage> & { origin?: string } = {}): EmailMessage & { token: string; link: string } {

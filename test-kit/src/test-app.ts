@@ -1,30 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { Plugin } from 'graphql-yoga';
-import { createApp, type App } from '../../src/app.ts';
-import { loadConfig, type Config } from '../../src/config.ts';
-import { migrateDatabase } from '../../src/database/migrate.ts';
-import { createLogger } from '../../src/logger.ts';
-import { ormConfig } from '../../src/database/mikro-orm.config.ts';
+import { createApp, type App } from '../../server/src/app.ts';
+import { loadConfig, type Config } from '../../server/src/config.ts';
+import { migrateDatabase } from '../../server/src/database/migrate.ts';
+import { createLogger } from '../../server/src/logger.ts';
+import { ormConfig } from '../../server/src/database/mikro-orm.config.ts';
+import { createTestClock, type TestClock } from './clock.ts';
+import { listenOnFreePort } from './http-listener.ts';
 import { createTestDatabase } from './test-database.ts';
-import type { MailWorkerOverrides } from '../../src/email/mail-worker.ts';
+import type { MailWorkerOverrides } from '../../server/src/email/mail-worker.ts';
 
-/** A clock the test moves by hand, so expiry is tested without sleeping. */
-export interface TestClock {
-  now(): Date;
-  advance(ms: number): void;
-}
-
-export function createTestClock(start = Date.now()): TestClock {
-  let current = start;
-  return { now: () => new Date(current), advance: (ms) => void (current += ms) };
-}
-
-/** A clock on real time that `advance` moves ahead: for what must happen by itself, such as a worker's retries. */
-export function createRunningClock(): TestClock {
-  let offset = 0;
-  return { now: () => new Date(Date.now() + offset), advance: (ms) => void (offset += ms) };
-}
+export type { Config };
 
 export interface TestApp {
   app: App;
@@ -44,7 +31,7 @@ export interface TestAppOptions {
   connectVia?: (databaseUrl: string) => string;
   /** Rewrites it to go through a transaction pooler; the original becomes DATABASE_DIRECT_URL. */
   pooledVia?: (databaseUrl: string) => string;
-  /** The server's clock; a hand-moved one by default. */
+  /** The server's clock; one that stands still until moved, by default. */
   clock?: TestClock;
   /** Yoga plugins after the app's own, e.g. a request recorder. */
   plugins?: Plugin[];
@@ -111,6 +98,38 @@ async function startInstance(
     async close() {
       await app.dispose();
       await orm.close();
+    },
+  };
+}
+
+export interface ServedTestApp extends TestApp {
+  /** `http://127.0.0.1:<port>`, where the app listens. */
+  origin: string;
+  port: number;
+}
+
+/**
+ * The test app (see {@link createTestApp}) behind a real socket on a free port of 127.0.0.1, for
+ * what only a socket has (the peer address, timeouts, real clients); `close` stops both. `env`
+ * may depend on the origin, e.g. to make it the PUBLIC_ORIGIN.
+ */
+export async function serveTestApp(
+  env: Record<string, string> | ((listening: { origin: string; port: number }) => Record<string, string>) = {},
+  options: TestAppOptions = {},
+): Promise<ServedTestApp> {
+  const listening = await listenOnFreePort();
+  const t = await createTestApp(typeof env === 'function' ? env(listening) : env, options).catch(async (error: unknown) => {
+    await listening.close();
+    throw error;
+  });
+  listening.server.on('request', t.app);
+  return {
+    ...t,
+    origin: listening.origin,
+    port: listening.port,
+    async close() {
+      await listening.close();
+      await t.close();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
-import type { App } from '../../src/app.ts';
+import type { App } from '../../server/src/app.ts';
+import type { CookieJar } from './cookie-jar.ts';
 
 export interface GraphQLErrorBody {
   message: string;
@@ -15,50 +16,6 @@ export interface GraphQLResponse<TData> {
   text: string;
 }
 
-export interface SetCookie {
-  name: string;
-  value: string;
-  /** Attribute names lower-cased; valueless attributes (HttpOnly, Secure) map to ''. */
-  attributes: Map<string, string>;
-}
-
-export function parseSetCookie(header: string): SetCookie {
-  const [pair = '', ...parts] = header.split(';');
-  const separator = pair.indexOf('=');
-  const attributes = new Map<string, string>();
-  for (const part of parts) {
-    const [key = '', ...rest] = part.trim().split('=');
-    attributes.set(key.toLowerCase(), rest.join('='));
-  }
-  return { name: pair.slice(0, separator).trim(), value: decodeURIComponent(pair.slice(separator + 1).trim()), attributes };
-}
-
-/** A browser's cookie store, reduced to what these tests need: names, values and expiry. */
-export interface CookieJar {
-  header(): string;
-  get(name: string): string | undefined;
-  names(): string[];
-  store(response: { headers: Headers }, now?: Date): void;
-}
-
-export function createCookieJar(): CookieJar {
-  const cookies = new Map<string, string>();
-  return {
-    header: () => [...cookies].map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('; '),
-    get: (name) => cookies.get(name),
-    names: () => [...cookies.keys()],
-    store(response, now = new Date()) {
-      for (const header of response.headers.getSetCookie()) {
-        const cookie = parseSetCookie(header);
-        const expires = cookie.attributes.get('expires');
-        const expired = cookie.value === '' || (expires !== undefined && new Date(expires) <= now);
-        if (expired) cookies.delete(cookie.name);
-        else cookies.set(cookie.name, cookie.value);
-      }
-    },
-  };
-}
-
 export interface RequestOptions {
   variables?: Record<string, unknown>;
   headers?: Record<string, string>;
@@ -66,15 +23,13 @@ export interface RequestOptions {
   jar?: CookieJar;
   /** The bearer access token to send. */
   token?: string;
-  /** The clock used to drop expired cookies from the jar. */
-  now?: Date;
 }
 
 /** POSTs one GraphQL operation to the app in-process through `yoga.fetch`. */
 export async function graphql<TData = Record<string, unknown>>(
   app: App,
   query: string,
-  { variables, headers = {}, jar, token, now }: RequestOptions = {},
+  { variables, headers = {}, jar, token }: RequestOptions = {},
 ): Promise<GraphQLResponse<TData>> {
   const requestHeaders: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', ...headers };
   if (jar && jar.header()) requestHeaders.cookie = jar.header();
@@ -84,7 +39,7 @@ export async function graphql<TData = Record<string, unknown>>(
     headers: requestHeaders,
     body: JSON.stringify({ query, variables }),
   });
-  jar?.store(response, now);
+  jar?.store(response);
   const text = await response.text();
   const body = JSON.parse(text) as { data?: TData | null; errors?: GraphQLErrorBody[] };
   return { status: response.status, data: body.data, errors: body.errors, headers: response.headers, text };
