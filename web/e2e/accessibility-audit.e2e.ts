@@ -52,6 +52,15 @@ describe('the web app’s accessibility audit', () => {
 
       await open(page, '/login', 'login');
       await audit('login');
+      await open(page, '/forgot-password', 'forgot-password');
+      await audit('forgot password');
+      await open(page, '/reset-password?token=not-a-real-token', 'reset-password');
+      await audit('reset password');
+      await open(page, '/reset-password', 'reset-password');
+      await audit('reset password without a token');
+      await open(page, '/verify-email?token=not-a-real-token', 'verify-email');
+      await page.getByRole('heading', { name: 'This link does not work' }).waitFor();
+      await audit('verify email with a link that does not work');
       await open(page, '/no-such-page', 'not-found');
       await audit('not found');
       await open(page, '/signup', 'signup');
@@ -65,7 +74,12 @@ describe('the web app’s accessibility audit', () => {
       // A second session on the account, so the sessions page has a Revoke button.
       await logInAsProgram(server, account);
       await open(page, '/profile', 'profile');
-      await audit('profile');
+      await page.getByTestId('verify-email-banner').waitFor();
+      await audit('profile, with the banner asking to verify the address');
+      await page.getByRole('button', { name: 'Delete account…' }).click();
+      await page.getByRole('dialog').waitFor();
+      await audit('profile with the delete dialog');
+      await page.keyboard.press('Escape');
       await open(page, '/sessions', 'sessions');
       await page.locator('[data-revoke]').waitFor();
       await audit('sessions');

@@ -22,7 +22,7 @@ describe('the development mailbox in a browser', () => {
   let server: E2eServer;
   let browser: Browser;
   let orm: MikroORM;
-  serveAppToChromium((started) => ({ server, browser } = started));
+  serveAppToChromium((started) => ({ server, browser } = started), { devMailbox: true });
   beforeAll(async () => {
     orm = await MikroORM.init(ormConfig(server.config.databaseUrl!));
   });

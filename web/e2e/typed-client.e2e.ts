@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newAccount } from './support/browser.ts';
+import { mailMark, nextLink } from './support/mailbox.ts';
 import { logInAsProgram, startE2eServer, type E2eServer } from './support/e2e-server.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -73,5 +74,55 @@ describe('the typed-client example (bearer tokens, codegen-typed documents) agai
     });
     const body = (await sessions.json()) as { data: { sessions: { current: boolean }[] } };
     expect(body.data.sessions).toHaveLength(2);
+  });
+
+  it('resets a password and proves an address with the emailed tokens, as a program with bearer tokens (npm run example:account-recovery)', async () => {
+    const account = newAccount();
+    const mark = mailMark(server.mail);
+    const signup = await fetch(server.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation ($input: SignupInput!) { signup(input: $input, transport: BEARER) { accessToken } }', variables: { input: account } }),
+    });
+    const { data } = (await signup.json()) as { data: { signup: { accessToken: string } } };
+    const recovery = async (...args: string[]) => {
+      const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'example:account-recovery', '--', ...args], {
+        cwd: ROOT,
+        env: { PATH: SYSTEM_PATH, GRAPHQL_URL: server.graphqlUrl },
+        timeout: 30_000,
+      });
+      return stdout.trim().split('\n').map((line) => JSON.parse(line) as Step);
+    };
+
+    const verification = await nextLink(server.mail, account.email, '/verify-email', mark);
+    const verified = await recovery('verify', verification.link.searchParams.get('token')!);
+    expect(verified).toEqual([{ step: 'verified', user: expect.objectContaining({ email: account.email, emailVerified: true }) }]);
+    expect(await recovery('verify', verification.link.searchParams.get('token')!), 'a link works once').toEqual([
+      { step: 'failed', code: 'BAD_USER_INPUT', field: 'token', message: expect.any(String) },
+    ]);
+
+    expect(await recovery('request-reset', account.email)).toEqual([{ step: 'reset-requested', answer: true }]);
+    const reset = await nextLink(server.mail, account.email, '/reset-password', mark);
+    const newPassword = 'a brand new long passphrase';
+    const steps = await recovery('reset', reset.link.searchParams.get('token')!, newPassword);
+    expect(steps.map((step) => step.step)).toEqual(['reset', 'me', 'logged-out']);
+    expect(steps[1]).toMatchObject({ me: { email: account.email } });
+    expect(steps[2]).toMatchObject({ confirmed: true });
+    const reset200 = server.requests.find((entry) => entry.operationName === 'TypedClientResetPassword');
+    expect(reset200?.origin, 'a program, not a browser').toBeNull();
+
+    // The reset ended the sign-up's session, and the new password is the one that works.
+    const me = await fetch(server.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${data.signup.accessToken}` },
+      body: JSON.stringify({ query: '{ me { id } }' }),
+    });
+    expect(((await me.json()) as { errors: { extensions: { reason: string } }[] }).errors[0]?.extensions.reason).toBe('SESSION_REVOKED');
+    const login = await fetch(server.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation ($input: LoginInput!) { login(input: $input, transport: BEARER) { user { emailVerified } } }', variables: { input: { email: account.email, password: newPassword } } }),
+    });
+    expect(await login.json()).toEqual({ data: { login: { user: { emailVerified: true } } } });
   });
 });

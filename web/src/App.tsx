@@ -7,11 +7,15 @@ import { SplashScreen } from './components/splash-screen.tsx';
 import { errorMessage, sessionEndedMessage } from './error-messages.ts';
 import { graphql } from './gql';
 import { ChangePasswordPage } from './pages/change-password-page.tsx';
+import { ConfirmEmailPage } from './pages/confirm-email-page.tsx';
+import { ForgotPasswordPage } from './pages/forgot-password-page.tsx';
 import { LoginPage } from './pages/login-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
 import { ProfilePage } from './pages/profile-page.tsx';
+import { ResetPasswordPage } from './pages/reset-password-page.tsx';
 import { SessionsPage } from './pages/sessions-page.tsx';
 import { SignupPage } from './pages/signup-page.tsx';
+import { VerifyEmailPage } from './pages/verify-email-page.tsx';
 import { Redirect, redirectedFrom, usePathname } from './router.tsx';
 import { useAuthState } from './session.ts';
 
@@ -20,6 +24,7 @@ const ViewerQuery = graphql(`
     me {
       id
       email
+      emailVerified
       name
       avatarUrl
     }
@@ -33,18 +38,43 @@ const PAGES: Record<string, ComponentType> = {
   '/password': ChangePasswordPage,
 };
 
+/** The pages of emailed links that work logged in (inside the app's frame) and logged out alike. */
+const LINK_PAGES: Record<string, ComponentType> = {
+  '/verify-email': VerifyEmailPage,
+  '/confirm-email': ConfirmEmailPage,
+};
+
+/**
+ * Recovering a password stands on its own, whoever is logged in: someone logged in who forgot the
+ * password cannot change it without it, and the reset link proves who the user is.
+ */
+const RECOVERY_PAGES: Record<string, ComponentType> = {
+  '/forgot-password': ForgotPasswordPage,
+  '/reset-password': ResetPasswordPage,
+};
+
 const HOME = '/profile';
 const PUBLIC_PATHS = new Set(['/login', '/signup']);
 /** `/` goes home: the profile when logged in, the login page otherwise. */
-const isKnownPath = (pathname: string) => pathname === '/' || PUBLIC_PATHS.has(pathname) || Object.hasOwn(PAGES, pathname);
+const isKnownPath = (pathname: string) =>
+  pathname === '/' ||
+  PUBLIC_PATHS.has(pathname) ||
+  Object.hasOwn(PAGES, pathname) ||
+  Object.hasOwn(LINK_PAGES, pathname) ||
+  Object.hasOwn(RECOVERY_PAGES, pathname);
 
 /** An error after which the auth exchange moves to logged-out (every `UNAUTHENTICATED` but an unrefreshed expiry). */
 const endsSession = (error: CombinedError) =>
   error.graphQLErrors.some((item) => item.extensions.code === 'UNAUTHENTICATED' && item.extensions.reason !== 'TOKEN_EXPIRED');
 
-/** Logged out: the login and sign-up pages; any other path goes to the login page and comes back after it. */
+/**
+ * Logged out: the login and sign-up pages, and the pages of emailed links; any other path goes to
+ * the login page and comes back after it.
+ */
 function PublicPages({ pathname, loggedOutReason }: { pathname: string; loggedOutReason: string | null }) {
   if (pathname === '/signup') return <SignupPage />;
+  const LinkPage = LINK_PAGES[pathname];
+  if (LinkPage) return <LinkPage />;
   if (pathname !== '/login') return <Redirect to="/login" {...(PAGES[pathname] ? { from: pathname } : {})} />;
   return <LoginPage notice={sessionEndedMessage(loggedOutReason)} />;
 }
@@ -67,7 +97,7 @@ function SignedInPages({ pathname, status }: { pathname: string; status: AuthSta
   }
   if (!viewer && status !== 'logged-in') return <SplashScreen />;
   if (PUBLIC_PATHS.has(pathname)) return <Redirect to={redirectedFrom() ?? HOME} />;
-  const Page = PAGES[pathname];
+  const Page = PAGES[pathname] ?? LINK_PAGES[pathname];
   if (!Page) return <Redirect to={HOME} />;
   return (
     <AppShell viewer={viewer} pathname={pathname}>
@@ -82,6 +112,8 @@ export function App() {
   const pathname = usePathname();
   // Known or not, whoever is asking: an unknown path is not a reason to log in.
   if (!isKnownPath(pathname)) return <NotFoundPage pathname={pathname} />;
+  const RecoveryPage = RECOVERY_PAGES[pathname];
+  if (RecoveryPage) return <RecoveryPage />;
   if (status === 'logged-out') return <PublicPages pathname={pathname} loggedOutReason={loggedOutReason} />;
   return <SignedInPages pathname={pathname} status={status} />;
 }

@@ -18,6 +18,7 @@ const SESSION_ENDED: Record<string, string> = {
   REFRESH_TOKEN_REUSED: 'For your security, your session was ended because its credentials were used twice. Please log in again.',
   REFRESH_TOKEN_INVALID: 'Your session is no longer valid. Please log in again.',
   TOKEN_INVALID: 'Your session is no longer valid. Please log in again.',
+  ACCOUNT_DELETED: 'Your account was deleted, and you were logged out.',
 };
 
 /** `extensions.reason` of `UNAUTHENTICATED` errors, for messages inside the app. */
@@ -27,6 +28,9 @@ const UNAUTHENTICATED: Record<string, string> = {
   TOKEN_EXPIRED: 'Your session needed renewing. Please try again.',
 };
 
+/** An emailed link's token refused: the server says the same for unknown, used, replaced and expired ones. */
+export const INVALID_LINK = 'This link is no longer valid: it was already used, a newer one replaced it, or it expired.';
+
 /** `BAD_USER_INPUT` by `extensions.field`: what a valid value looks like. */
 const FIELD_RULES: Record<string, string> = {
   email: 'Enter a valid email address, like ada@example.com.',
@@ -35,6 +39,8 @@ const FIELD_RULES: Record<string, string> = {
   currentPassword: 'Enter your current password.',
   name: 'Enter a name of 1 to 100 characters.',
   avatarUrl: 'Enter an image address starting with https:// (at most 2048 characters).',
+  newEmail: 'Enter a valid email address, like ada@example.com.',
+  token: INVALID_LINK,
 };
 
 /** What a valid value of `field` looks like, for the forms' own checks. */
@@ -42,6 +48,8 @@ export function fieldRule(field: 'email' | 'password' | 'name'): string {
   return FIELD_RULES[field] ?? '';
 }
 
+const EMAIL_NOT_VERIFIED =
+  'Your email address is not verified yet: follow the link in the newest email we sent to it, then log in again. No email? Reset your password, which proves the address too.';
 const NETWORK = 'Cannot reach the server. Check your connection and try again.';
 const UNAVAILABLE = 'The service is temporarily unavailable. Please try again in a moment.';
 const UNEXPECTED = 'Something went wrong on our side. Please try again.';
@@ -99,6 +107,8 @@ function messageOf(details: ErrorDetails): string {
       return details.field === 'currentPassword' ? 'The current password is incorrect.' : 'Incorrect email or password.';
     case 'EMAIL_TAKEN':
       return 'An account with this email already exists.';
+    case 'EMAIL_NOT_VERIFIED':
+      return EMAIL_NOT_VERIFIED;
     case 'BAD_USER_INPUT':
       return FIELD_RULES[details.field ?? ''] ?? details.message;
     case 'RATE_LIMITED':
@@ -110,6 +120,17 @@ function messageOf(details: ErrorDetails): string {
     default:
       return details.requestId ? `${UNEXPECTED} (Reference: ${details.requestId})` : UNEXPECTED;
   }
+}
+
+/** The `extensions.code` of a failed operation's first error, if the server gave one. */
+export function errorCode(error: CombinedError | undefined): string | undefined {
+  return error ? detailsOf(error)?.code : undefined;
+}
+
+/** True when an emailed link's token was refused: unknown, used, replaced by a newer one, or expired. */
+export function isInvalidLinkError(error: CombinedError | undefined): boolean {
+  const details = error ? detailsOf(error) : undefined;
+  return details?.code === 'BAD_USER_INPUT' && details.field === 'token';
 }
 
 /** One sentence for a failed operation, for places without a form (a button in a list). */

@@ -1,8 +1,13 @@
 import { useLayoutEffect, useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 
-/** What a redirect to the login page remembers, so the user lands where they wanted after logging in. */
+/**
+ * What a history entry carries: where a redirect to the login page came from, so the user lands
+ * where they wanted after logging in; and a notice for the page it leads to (how the user got
+ * there, such as a password just reset).
+ */
 export interface RouteState {
   from?: string;
+  notice?: string;
 }
 
 const listeners = new Set<() => void>();
@@ -36,6 +41,13 @@ export function redirectedFrom(): string | undefined {
   const state: unknown = history.state;
   if (typeof state !== 'object' || state === null || !('from' in state) || typeof state.from !== 'string') return undefined;
   return state.from.startsWith('/') ? state.from : undefined;
+}
+
+/** The notice the current history entry carries, if any. */
+export function routeNotice(): string | undefined {
+  const state: unknown = history.state;
+  if (typeof state !== 'object' || state === null || !('notice' in state) || typeof state.notice !== 'string') return undefined;
+  return state.notice;
 }
 
 const isPlainLeftClick = (event: MouseEvent) =>

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'graphql-yoga';
 import { createTestClock, type TestClock } from '@graphql-auth/test-kit/clock';
 import { readOperation, recordOutcomes, type RequestOutcome } from '@graphql-auth/test-kit/request-outcomes';
+import { startTestRelay, type TestRelay } from '@graphql-auth/test-kit/smtp-relay';
 import { serveTestApp, type Config } from '@graphql-auth/test-kit/test-app';
 
 /** The built web app, as `npm run test:e2e` leaves it. */
@@ -37,6 +38,11 @@ export interface E2eServer {
   expireAccessTokens(): void;
   /** What the app logged (JSON lines), for failure messages. */
   logs: string[];
+  /**
+   * The SMTP relay in this process that the app sends its email to (`SMTP_URL`): every message it
+   * received, parsed. Empty when the app keeps its mail for the development mailbox instead.
+   */
+  mail: TestRelay;
   close(): Promise<void>;
 }
 
@@ -68,23 +74,34 @@ function requestRecorder(requests: RecordedRequest[], delays: Map<string, number
   };
 }
 
+export interface E2eServerOptions {
+  /** Rewrites the database URL, e.g. through a proxy the test can cut. */
+  connectVia?: (databaseUrl: string) => string;
+  /** Without `SMTP_URL`: the app keeps its mail and shows it at `/dev/mail`, as in development. */
+  devMailbox?: boolean;
+}
+
 /**
  * The real app on a database of its own, serving the built web app and `/graphql` on one origin
  * (`http://127.0.0.1:<free port>`, which is also its PUBLIC_ORIGIN, so the Origin check passes),
- * with a request log. `env` overrides the test defaults; `connectVia` rewrites the database URL
- * (e.g. through a proxy the test can cut).
+ * with a request log, sending its email through a real SMTP relay in this process (unless
+ * `devMailbox`). `env` overrides the test defaults.
  */
-export async function startE2eServer(
-  env: Record<string, string> = {},
-  { connectVia }: { connectVia?: (databaseUrl: string) => string } = {},
-): Promise<E2eServer> {
+export async function startE2eServer(env: Record<string, string> = {}, { connectVia, devMailbox = false }: E2eServerOptions = {}): Promise<E2eServer> {
   const requests: RecordedRequest[] = [];
   const delays = new Map<string, number>();
-  const server = await serveTestApp(({ origin, port }) => ({ LOG_LEVEL: 'warn', PUBLIC_ORIGIN: origin, PORT: String(port), ...env }), {
-    clock: createTestClock({ running: true }),
-    webAppDir: WEB_DIST,
-    plugins: [requestRecorder(requests, delays)],
-    ...(connectVia ? { connectVia } : {}),
+  const mail = await startTestRelay();
+  const server = await serveTestApp(
+    ({ origin, port }) => ({ LOG_LEVEL: 'warn', PUBLIC_ORIGIN: origin, PORT: String(port), ...(devMailbox ? {} : { SMTP_URL: mail.url }), ...env }),
+    {
+      clock: createTestClock({ running: true }),
+      webAppDir: WEB_DIST,
+      plugins: [requestRecorder(requests, delays)],
+      ...(connectVia ? { connectVia } : {}),
+    },
+  ).catch(async (error: unknown) => {
+    await mail.stop();
+    throw error;
   });
   const { origin, config, clock, logs } = server;
 
@@ -95,6 +112,7 @@ export async function startE2eServer(
     clock,
     requests,
     logs,
+    mail,
     count: (operationName, { status, reason } = {}) =>
       requests.filter(
         (entry) =>
@@ -104,7 +122,10 @@ export async function startE2eServer(
       ).length,
     delay: (operationName, ms) => void (ms > 0 ? delays.set(operationName, ms) : delays.delete(operationName)),
     expireAccessTokens: () => clock.advance(config.accessTokenTtlMs + 6_000),
-    close: () => server.close(),
+    async close() {
+      await server.close();
+      await mail.stop();
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
 import type { AxeResults, RunOptions } from 'axe-core';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { SCREENSHOT_DIR } from './browser.ts';
 
 declare global {
@@ -64,6 +65,14 @@ export function announcements(page: Page): Promise<string[]> {
 /** Forgets what was announced so far, so the next assertion sees only what follows. */
 export function forgetAnnouncements(page: Page): Promise<void> {
   return page.evaluate(() => void window.__announcements?.splice(0));
+}
+
+/** Waits until the announcements include `text`, then returns all of them since the last forgetting, and forgets them. */
+export async function hear(page: Page, text: string): Promise<string[]> {
+  await expect.poll(() => announcements(page)).toContain(text);
+  const said = await announcements(page);
+  await forgetAnnouncements(page);
+  return said;
 }
 
 const cdpSessions = new WeakMap<Page, Promise<CDPSession>>();

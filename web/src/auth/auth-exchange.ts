@@ -33,6 +33,11 @@ export interface Auth {
    */
   logout(): Promise<boolean>;
   /**
+   * Moves the client (and the other tabs) to `logged-out` with `reason`, without asking the server:
+   * for a session the server itself just ended, such as by deleting the account.
+   */
+  endSession(reason: string): void;
+  /**
    * Asks the server whether the session still holds (`me { id }`); a session ended elsewhere moves
    * the client to `logged-out` with the server's reason. Does nothing unless logged in; calls made
    * while a check is in flight share it.
@@ -203,6 +208,9 @@ export function authRefreshExchange(options: AuthRefreshOptions): { exchange: Ex
       const ended = result.data?.logout === true || (reason !== undefined && reason !== TOKEN_EXPIRED);
       if (ended) store.end('LOGGED_OUT');
       return ended;
+    },
+    endSession(reason) {
+      if (!disposed && store.state.status !== 'logged-out') store.end(reason);
     },
     checkSession() {
       if (!client || disposed || store.state.status !== 'logged-in') return Promise.resolve(store.state);

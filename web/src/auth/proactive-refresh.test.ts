@@ -36,6 +36,27 @@ describe('refreshing before expiry (willAuthError)', () => {
     auth.dispose();
   });
 
+  it('sends resetPassword as it is, with the token near expiry: a session mutation never refreshes first', async () => {
+    const { client, auth } = cookieClient(server, { now: server.clock.now });
+    await signUp(client, auth);
+    const before = server.count(REFRESH);
+    server.clock.advance(3_000);
+
+    const reset = await client
+      .mutation('mutation ResetPassword($token: String!, $newPassword: String!) { resetPassword(token: $token, newPassword: $newPassword) { accessTokenExpiresAt } }', {
+        token: 'not-a-link-the-server-sent',
+        newPassword: 'long enough password',
+      })
+      .toPromise();
+    expect(reset.error?.graphQLErrors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'token' });
+    expect(server.count(REFRESH) - before, 'nothing refreshed on its way').toBe(0);
+    // Any other operation at that moment refreshes first.
+    const me = await client.query('query DueNow { me { id } }', {}).toPromise();
+    expect(me.error).toBeUndefined();
+    expect(server.count(REFRESH) - before).toBe(1);
+    auth.dispose();
+  });
+
   it('does not refresh early while the token has more than the margin left', async () => {
     const { client, auth } = cookieClient(server, { now: server.clock.now });
     await signUp(client, auth);

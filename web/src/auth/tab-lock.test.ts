@@ -1,7 +1,18 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TabOptions } from './tab-lock.ts';
 import { startAuthTestServer, type AuthTestServer } from './test-support/auth-test-server.ts';
-import { browserJar, collect, cookieClient, expireAccessToken, meQueries, quiet, signUp, type TestClient } from './test-support/clients.ts';
+import {
+  browserJar,
+  collect,
+  cookieClient,
+  expireAccessToken,
+  loginElsewhere,
+  meQueries,
+  quiet,
+  rawGraphQL,
+  signUp,
+  type TestClient,
+} from './test-support/clients.ts';
 
 const REFRESH = 'AuthRefresh';
 
@@ -126,6 +137,26 @@ describe('two tabs sharing one cookie jar', () => {
     await quiet(50);
 
     expect(second.auth.getState()).toMatchObject({ status: 'logged-out', loggedOutReason: 'LOGGED_OUT' });
+    first.auth.dispose();
+    second.auth.dispose();
+  });
+
+  it('ends a session the server already ended (an account deleted) in every tab, with its reason, sending nothing', async () => {
+    const [first, second] = twoTabs(server, { name: `tabs-${crypto.randomUUID()}` });
+    const { account } = await signUp(first.client, first.auth);
+    await quiet(50);
+    expect(second.auth.getState().status).toBe('logged-in');
+    const other = await loginElsewhere(server, account);
+    await rawGraphQL(server, 'mutation { logoutAll }', {}, other.accessToken!);
+    const requestsBefore = server.requests.length;
+
+    first.auth.endSession('ACCOUNT_DELETED');
+    await quiet(50);
+
+    for (const tab of [first, second]) expect(tab.auth.getState()).toMatchObject({ status: 'logged-out', loggedOutReason: 'ACCOUNT_DELETED' });
+    expect(server.requests.length, 'no logout or check was sent').toBe(requestsBefore);
+    first.auth.endSession('LOGGED_OUT');
+    expect(first.auth.getState().loggedOutReason, 'once logged out, the reason stays').toBe('ACCOUNT_DELETED');
     first.auth.dispose();
     second.auth.dispose();
   });

@@ -1,14 +1,16 @@
 import { useState, type MouseEvent, type ReactNode } from 'react';
-import { Link } from '../router.tsx';
+import { Link, routeNotice } from '../router.tsx';
 import { useAuth } from '../session.ts';
 import { Avatar } from './avatar.tsx';
 import { FormAlert } from './form-alert.tsx';
 import { LogoMark } from './icons.tsx';
+import { VerifyEmailBanner } from './verify-email-banner.tsx';
 
 export interface ShellViewer {
   name: string;
   email: string;
   avatarUrl?: string | null;
+  emailVerified: boolean;
 }
 
 const NAVIGATION = [
@@ -47,9 +49,14 @@ function skipToContent(event: MouseEvent<HTMLAnchorElement>) {
   (main?.querySelector<HTMLElement>('h1[tabindex]') ?? main)?.focus();
 }
 
-/** The signed-in frame: a skip link, brand, navigation, who is logged in, and logging out. */
+/**
+ * The signed-in frame: a skip link, brand, navigation, who is logged in, and logging out; a banner
+ * while the email address is unverified, and the notice the page was reached with (a password
+ * just reset).
+ */
 export function AppShell({ viewer, pathname, children }: { viewer: ShellViewer | undefined; pathname: string; children: ReactNode }) {
   const { progress, logOut } = useLogout();
+  const notice = routeNotice();
   return (
     <div className="shell">
       <a href="#main" className="skip-link" onClick={skipToContent}>
@@ -101,7 +108,13 @@ export function AppShell({ viewer, pathname, children }: { viewer: ShellViewer |
           </FormAlert>
         </div>
       )}
+      {viewer && !viewer.emailVerified && <VerifyEmailBanner email={viewer.email} />}
       <main id="main" className="content" tabIndex={-1}>
+        {notice && (
+          <div className="route-notice">
+            <FormAlert tone="success">{notice}</FormAlert>
+          </div>
+        )}
         {children}
       </main>
     </div>

@@ -1,4 +1,4 @@
-import { useId, type InputHTMLAttributes } from 'react';
+import { useId, type InputHTMLAttributes, type Ref } from 'react';
 
 export interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'onChange'> {
   label: string;
@@ -9,10 +9,12 @@ export interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 
   error?: string | undefined;
   /** Shown under the input while there is no error. */
   hint?: string;
+  /** For a caller that moves focus to the input itself (a dialog opening on it). */
+  inputRef?: Ref<HTMLInputElement>;
 }
 
 /** A labelled input with its hint or error underneath, linked for screen readers. */
-export function Field({ label, name, value, onChange, error, hint, ...inputProps }: FieldProps) {
+export function Field({ label, name, value, onChange, error, hint, inputRef, ...inputProps }: FieldProps) {
   const id = useId();
   const noteId = `${id}-note`;
   const note = error ?? hint;
@@ -21,6 +23,7 @@ export function Field({ label, name, value, onChange, error, hint, ...inputProps
       <label htmlFor={id}>{label}</label>
       <input
         {...inputProps}
+        ref={inputRef}
         id={id}
         name={name}
         value={value}

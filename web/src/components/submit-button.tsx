@@ -11,6 +11,7 @@ export function SubmitButton({
   busyLabel,
   disabled = false,
   block = false,
+  tone = 'primary',
   children,
 }: {
   busy: boolean;
@@ -18,13 +19,15 @@ export function SubmitButton({
   disabled?: boolean;
   /** As wide as the form (the login and sign-up cards). */
   block?: boolean;
+  /** `danger` for an action that destroys something (deleting the account). */
+  tone?: 'primary' | 'danger';
   children: ReactNode;
 }) {
   const inactive = busy || disabled;
   return (
     <button
       type="submit"
-      className={`button button-primary${block ? ' button-block' : ''}`}
+      className={`button button-${tone}${block ? ' button-block' : ''}`}
       aria-disabled={inactive || undefined}
       aria-busy={busy || undefined}
       onClick={(event) => {

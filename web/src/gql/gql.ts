@@ -14,38 +14,52 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  query Viewer {\n    me {\n      id\n      email\n      name\n      avatarUrl\n    }\n  }\n": typeof types.ViewerDocument,
+    "\n  query Viewer {\n    me {\n      id\n      email\n      emailVerified\n      name\n      avatarUrl\n    }\n  }\n": typeof types.ViewerDocument,
     "\n  fragment AuthPayloadFields on AuthPayload {\n    user {\n      id\n    }\n    accessTokenExpiresAt\n    refreshTokenExpiresAt\n    accessToken\n    refreshToken\n  }\n": typeof types.AuthPayloadFieldsFragmentDoc,
     "\n  mutation AuthRefresh($refreshToken: String) {\n    refresh(refreshToken: $refreshToken) {\n      ...AuthPayloadFields\n    }\n  }\n  \n": typeof types.AuthRefreshDocument,
     "\n  query AuthSessionCheck {\n    me {\n      id\n    }\n  }\n": typeof types.AuthSessionCheckDocument,
     "\n  mutation AuthLogout($refreshToken: String) {\n    logout(refreshToken: $refreshToken)\n  }\n": typeof types.AuthLogoutDocument,
+    "\n  mutation SendVerificationEmail {\n    sendVerificationEmail\n  }\n": typeof types.SendVerificationEmailDocument,
     "\n  query PasswordAccount {\n    me {\n      id\n      email\n    }\n  }\n": typeof types.PasswordAccountDocument,
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": typeof types.ChangePasswordDocument,
+    "\n  mutation ConfirmEmailChange($token: String!) {\n    confirmEmailChange(token: $token) {\n      id\n      email\n      emailVerified\n    }\n  }\n": typeof types.ConfirmEmailChangeDocument,
+    "\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n": typeof types.RequestPasswordResetDocument,
     "\n  mutation LogIn($input: LoginInput!) {\n    login(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.LogInDocument,
-    "\n  query ProfilePage {\n    me {\n      id\n      email\n      name\n      avatarUrl\n      createdAt\n    }\n  }\n": typeof types.ProfilePageDocument,
+    "\n  query ProfilePage {\n    me {\n      id\n      email\n      emailVerified\n      name\n      avatarUrl\n      createdAt\n    }\n  }\n": typeof types.ProfilePageDocument,
     "\n  query SessionsSummary {\n    sessions {\n      id\n    }\n  }\n": typeof types.SessionsSummaryDocument,
     "\n  mutation UpdateProfile($name: String, $avatarUrl: String) {\n    updateProfile(name: $name, avatarUrl: $avatarUrl) {\n      id\n      name\n      avatarUrl\n    }\n  }\n": typeof types.UpdateProfileDocument,
+    "\n  mutation ChangeEmail($newEmail: String!, $currentPassword: String!) {\n    changeEmail(newEmail: $newEmail, currentPassword: $currentPassword)\n  }\n": typeof types.ChangeEmailDocument,
+    "\n  mutation DeleteAccount($currentPassword: String!) {\n    deleteAccount(currentPassword: $currentPassword)\n  }\n": typeof types.DeleteAccountDocument,
+    "\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.ResetPasswordDocument,
     "\n  query SessionsPage {\n    sessions {\n      id\n      userAgent\n      ip\n      createdAt\n      lastUsedAt\n      expiresAt\n      current\n    }\n  }\n": typeof types.SessionsPageDocument,
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": typeof types.RevokeSessionDocument,
     "\n  mutation LogOutOtherSessions {\n    logoutAll(exceptCurrent: true)\n  }\n": typeof types.LogOutOtherSessionsDocument,
     "\n  mutation SignUp($input: SignupInput!) {\n    signup(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.SignUpDocument,
+    "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      email\n      emailVerified\n    }\n  }\n": typeof types.VerifyEmailDocument,
 };
 const documents: Documents = {
-    "\n  query Viewer {\n    me {\n      id\n      email\n      name\n      avatarUrl\n    }\n  }\n": types.ViewerDocument,
+    "\n  query Viewer {\n    me {\n      id\n      email\n      emailVerified\n      name\n      avatarUrl\n    }\n  }\n": types.ViewerDocument,
     "\n  fragment AuthPayloadFields on AuthPayload {\n    user {\n      id\n    }\n    accessTokenExpiresAt\n    refreshTokenExpiresAt\n    accessToken\n    refreshToken\n  }\n": types.AuthPayloadFieldsFragmentDoc,
     "\n  mutation AuthRefresh($refreshToken: String) {\n    refresh(refreshToken: $refreshToken) {\n      ...AuthPayloadFields\n    }\n  }\n  \n": types.AuthRefreshDocument,
     "\n  query AuthSessionCheck {\n    me {\n      id\n    }\n  }\n": types.AuthSessionCheckDocument,
     "\n  mutation AuthLogout($refreshToken: String) {\n    logout(refreshToken: $refreshToken)\n  }\n": types.AuthLogoutDocument,
+    "\n  mutation SendVerificationEmail {\n    sendVerificationEmail\n  }\n": types.SendVerificationEmailDocument,
     "\n  query PasswordAccount {\n    me {\n      id\n      email\n    }\n  }\n": types.PasswordAccountDocument,
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": types.ChangePasswordDocument,
+    "\n  mutation ConfirmEmailChange($token: String!) {\n    confirmEmailChange(token: $token) {\n      id\n      email\n      emailVerified\n    }\n  }\n": types.ConfirmEmailChangeDocument,
+    "\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n": types.RequestPasswordResetDocument,
     "\n  mutation LogIn($input: LoginInput!) {\n    login(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": types.LogInDocument,
-    "\n  query ProfilePage {\n    me {\n      id\n      email\n      name\n      avatarUrl\n      createdAt\n    }\n  }\n": types.ProfilePageDocument,
+    "\n  query ProfilePage {\n    me {\n      id\n      email\n      emailVerified\n      name\n      avatarUrl\n      createdAt\n    }\n  }\n": types.ProfilePageDocument,
     "\n  query SessionsSummary {\n    sessions {\n      id\n    }\n  }\n": types.SessionsSummaryDocument,
     "\n  mutation UpdateProfile($name: String, $avatarUrl: String) {\n    updateProfile(name: $name, avatarUrl: $avatarUrl) {\n      id\n      name\n      avatarUrl\n    }\n  }\n": types.UpdateProfileDocument,
+    "\n  mutation ChangeEmail($newEmail: String!, $currentPassword: String!) {\n    changeEmail(newEmail: $newEmail, currentPassword: $currentPassword)\n  }\n": types.ChangeEmailDocument,
+    "\n  mutation DeleteAccount($currentPassword: String!) {\n    deleteAccount(currentPassword: $currentPassword)\n  }\n": types.DeleteAccountDocument,
+    "\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword) {\n      ...AuthPayloadFields\n    }\n  }\n": types.ResetPasswordDocument,
     "\n  query SessionsPage {\n    sessions {\n      id\n      userAgent\n      ip\n      createdAt\n      lastUsedAt\n      expiresAt\n      current\n    }\n  }\n": types.SessionsPageDocument,
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": types.RevokeSessionDocument,
     "\n  mutation LogOutOtherSessions {\n    logoutAll(exceptCurrent: true)\n  }\n": types.LogOutOtherSessionsDocument,
     "\n  mutation SignUp($input: SignupInput!) {\n    signup(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": types.SignUpDocument,
+    "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      email\n      emailVerified\n    }\n  }\n": types.VerifyEmailDocument,
 };
 
 /**
@@ -65,7 +79,7 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Viewer {\n    me {\n      id\n      email\n      name\n      avatarUrl\n    }\n  }\n"): (typeof documents)["\n  query Viewer {\n    me {\n      id\n      email\n      name\n      avatarUrl\n    }\n  }\n"];
+export function graphql(source: "\n  query Viewer {\n    me {\n      id\n      email\n      emailVerified\n      name\n      avatarUrl\n    }\n  }\n"): (typeof documents)["\n  query Viewer {\n    me {\n      id\n      email\n      emailVerified\n      name\n      avatarUrl\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -85,6 +99,10 @@ export function graphql(source: "\n  mutation AuthLogout($refreshToken: String) 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation SendVerificationEmail {\n    sendVerificationEmail\n  }\n"): (typeof documents)["\n  mutation SendVerificationEmail {\n    sendVerificationEmail\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query PasswordAccount {\n    me {\n      id\n      email\n    }\n  }\n"): (typeof documents)["\n  query PasswordAccount {\n    me {\n      id\n      email\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -93,11 +111,19 @@ export function graphql(source: "\n  mutation ChangePassword($currentPassword: S
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation ConfirmEmailChange($token: String!) {\n    confirmEmailChange(token: $token) {\n      id\n      email\n      emailVerified\n    }\n  }\n"): (typeof documents)["\n  mutation ConfirmEmailChange($token: String!) {\n    confirmEmailChange(token: $token) {\n      id\n      email\n      emailVerified\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n"): (typeof documents)["\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation LogIn($input: LoginInput!) {\n    login(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n"): (typeof documents)["\n  mutation LogIn($input: LoginInput!) {\n    login(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query ProfilePage {\n    me {\n      id\n      email\n      name\n      avatarUrl\n      createdAt\n    }\n  }\n"): (typeof documents)["\n  query ProfilePage {\n    me {\n      id\n      email\n      name\n      avatarUrl\n      createdAt\n    }\n  }\n"];
+export function graphql(source: "\n  query ProfilePage {\n    me {\n      id\n      email\n      emailVerified\n      name\n      avatarUrl\n      createdAt\n    }\n  }\n"): (typeof documents)["\n  query ProfilePage {\n    me {\n      id\n      email\n      emailVerified\n      name\n      avatarUrl\n      createdAt\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -106,6 +132,18 @@ export function graphql(source: "\n  query SessionsSummary {\n    sessions {\n  
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation UpdateProfile($name: String, $avatarUrl: String) {\n    updateProfile(name: $name, avatarUrl: $avatarUrl) {\n      id\n      name\n      avatarUrl\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateProfile($name: String, $avatarUrl: String) {\n    updateProfile(name: $name, avatarUrl: $avatarUrl) {\n      id\n      name\n      avatarUrl\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ChangeEmail($newEmail: String!, $currentPassword: String!) {\n    changeEmail(newEmail: $newEmail, currentPassword: $currentPassword)\n  }\n"): (typeof documents)["\n  mutation ChangeEmail($newEmail: String!, $currentPassword: String!) {\n    changeEmail(newEmail: $newEmail, currentPassword: $currentPassword)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteAccount($currentPassword: String!) {\n    deleteAccount(currentPassword: $currentPassword)\n  }\n"): (typeof documents)["\n  mutation DeleteAccount($currentPassword: String!) {\n    deleteAccount(currentPassword: $currentPassword)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword) {\n      ...AuthPayloadFields\n    }\n  }\n"): (typeof documents)["\n  mutation ResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword) {\n      ...AuthPayloadFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -122,6 +160,10 @@ export function graphql(source: "\n  mutation LogOutOtherSessions {\n    logoutA
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation SignUp($input: SignupInput!) {\n    signup(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n"): (typeof documents)["\n  mutation SignUp($input: SignupInput!) {\n    signup(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      email\n      emailVerified\n    }\n  }\n"): (typeof documents)["\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      email\n      emailVerified\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

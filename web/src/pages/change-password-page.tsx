@@ -6,6 +6,7 @@ import { FormAlert } from '../components/form-alert.tsx';
 import { SubmitButton } from '../components/submit-button.tsx';
 import { checkNewPassword, mistakesOf } from '../field-checks.ts';
 import { graphql } from '../gql';
+import { Link } from '../router.tsx';
 import { usePageArrival } from '../use-page-arrival.ts';
 import { useServerErrors } from '../use-server-errors.ts';
 
@@ -82,6 +83,9 @@ export function ChangePasswordPage() {
             onChange={setCurrentPassword}
             error={errors.fields.currentPassword}
           />
+          <p className="form-aside">
+            <Link to="/forgot-password">Forgot it? Reset it by email</Link>
+          </p>
           <Field
             label="New password"
             name="newPassword"

@@ -5,6 +5,7 @@ import { AuthLayout } from '../components/auth-layout.tsx';
 import { Field } from '../components/field.tsx';
 import { FormAlert } from '../components/form-alert.tsx';
 import { SubmitButton } from '../components/submit-button.tsx';
+import { errorCode } from '../error-messages.ts';
 import { checkEmail, mistakesOf } from '../field-checks.ts';
 import { graphql } from '../gql';
 import { Link } from '../router.tsx';
@@ -28,6 +29,8 @@ export function LoginPage({ notice }: { notice: string | undefined }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const errors = useServerErrors(INPUTS);
+  // The password was right but the address is not proven yet: the message comes with a way out.
+  const [unverified, setUnverified] = useState(false);
 
   // Why the user is here again is news to a screen-reader user too; once per notice, also under
   // StrictMode's second run of effects.
@@ -40,9 +43,11 @@ export function LoginPage({ notice }: { notice: string | undefined }) {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    setUnverified(false);
     if (!errors.check(mistakesOf({ email: checkEmail(email), password: password ? undefined : 'Enter your password.' }))) return;
     const result = await logIn({ input: { email, password } });
     if (result.data) return auth.setSession(result.data.login);
+    setUnverified(errorCode(result.error) === 'EMAIL_NOT_VERIFIED');
     errors.report(result.error);
   };
 
@@ -61,7 +66,17 @@ export function LoginPage({ notice }: { notice: string | undefined }) {
     >
       <form className="form" ref={errors.formRef} onSubmit={submit} noValidate data-page="login">
         {notice && !formMessage && <FormAlert tone="info">{notice}</FormAlert>}
-        {formMessage && <FormAlert tone="error">{formMessage}</FormAlert>}
+        {formMessage && (
+          <FormAlert tone="error">
+            {formMessage}
+            {unverified && (
+              <>
+                {' '}
+                <Link to="/forgot-password">Reset your password</Link>
+              </>
+            )}
+          </FormAlert>
+        )}
         <Field label="Email" name="email" type="email" autoComplete="username" value={email} onChange={setEmail} error={errors.fields.email} />
         <Field
           label="Password"
@@ -72,6 +87,9 @@ export function LoginPage({ notice }: { notice: string | undefined }) {
           onChange={setPassword}
           error={errors.fields.password}
         />
+        <p className="form-aside">
+          <Link to="/forgot-password">Forgot password?</Link>
+        </p>
         <SubmitButton busy={fetching} busyLabel="Logging in…" disabled={errors.waiting} block>
           Log in
         </SubmitButton>

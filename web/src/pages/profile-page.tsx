@@ -6,12 +6,14 @@ import { Field } from '../components/field.tsx';
 import { FormAlert } from '../components/form-alert.tsx';
 import { ChevronRightIcon } from '../components/icons.tsx';
 import { PageError } from '../components/page-error.tsx';
+import { PasswordDialog, type PasswordRequest } from '../components/password-dialog.tsx';
 import { SubmitButton } from '../components/submit-button.tsx';
 import { errorMessage } from '../error-messages.ts';
-import { checkName, mistakesOf } from '../field-checks.ts';
+import { checkEmail, checkName, mistakesOf } from '../field-checks.ts';
 import { formatMonth } from '../format.ts';
 import { graphql } from '../gql';
 import { Link } from '../router.tsx';
+import { useAuth } from '../session.ts';
 import { usePageArrival } from '../use-page-arrival.ts';
 import { useServerErrors } from '../use-server-errors.ts';
 
@@ -20,6 +22,7 @@ const ProfilePageQuery = graphql(`
     me {
       id
       email
+      emailVerified
       name
       avatarUrl
       createdAt
@@ -45,7 +48,20 @@ const UpdateProfileMutation = graphql(`
   }
 `);
 
+const ChangeEmailMutation = graphql(`
+  mutation ChangeEmail($newEmail: String!, $currentPassword: String!) {
+    changeEmail(newEmail: $newEmail, currentPassword: $currentPassword)
+  }
+`);
+
+const DeleteAccountMutation = graphql(`
+  mutation DeleteAccount($currentPassword: String!) {
+    deleteAccount(currentPassword: $currentPassword)
+  }
+`);
+
 const INPUTS = ['name', 'avatarUrl'] as const;
+const EMAIL_INPUTS = ['newEmail', 'currentPassword'] as const;
 
 const SAVED = 'Your profile was saved.';
 
@@ -95,6 +111,112 @@ function ProfileForm({ initialName, initialAvatarUrl }: { initialName: string; i
     </form>
   );
 }
+/** What happens after `changeEmail`: nothing changes until the link sent to the new address is followed. */
+const followTheLinkMessage = (newEmail: string, currentEmail: string) =>
+  `Almost done: follow the link we sent to ${newEmail} to confirm the change. Until then your address stays ${currentEmail}.`;
+
+/**
+ * A new address and the current password. The server sends a link to the new address (and a
+ * notice to the old one); the account moves only when that link is followed.
+ */
+function ChangeEmailForm({ currentEmail }: { currentEmail: string }) {
+  const [{ fetching }, changeEmail] = useMutation(ChangeEmailMutation);
+  const [newEmail, setNewEmail] = useState('');
+  const [currentPassword, setCurrentPassword] = useState('');
+  const [sent, setSent] = useState<string>();
+  const errors = useServerErrors(EMAIL_INPUTS);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSent(undefined);
+    const sameAddress = newEmail.trim().toLowerCase() === currentEmail.toLowerCase();
+    const mistakes = mistakesOf({
+      newEmail: checkEmail(newEmail) ?? (sameAddress ? 'This is already your address.' : undefined),
+      currentPassword: currentPassword ? undefined : 'Enter your current password.',
+    });
+    if (!errors.check(mistakes)) return;
+    const result = await changeEmail({ newEmail: newEmail.trim(), currentPassword });
+    if (result.error) return errors.report(result.error);
+    const message = followTheLinkMessage(newEmail.trim(), currentEmail);
+    setSent(message);
+    setNewEmail('');
+    setCurrentPassword('');
+    announce(message);
+  };
+
+  const { formMessage } = errors;
+
+  return (
+    <form className="form form-narrow" ref={errors.formRef} onSubmit={submit} noValidate data-form="change-email">
+      {formMessage && <FormAlert tone="error">{formMessage}</FormAlert>}
+      {sent && !formMessage && <FormAlert tone="success">{sent}</FormAlert>}
+      {/* Password managers know which account's password this is. */}
+      <input type="email" name="username" autoComplete="username" value={currentEmail} readOnly hidden />
+      <Field
+        label="New email"
+        name="newEmail"
+        type="email"
+        autoComplete="email"
+        value={newEmail}
+        onChange={setNewEmail}
+        error={errors.fields.newEmail}
+        hint="We send a link there; the change happens when you follow it."
+      />
+      <Field
+        label="Current password"
+        name="currentPassword"
+        type="password"
+        autoComplete="current-password"
+        value={currentPassword}
+        onChange={setCurrentPassword}
+        error={errors.fields.currentPassword}
+      />
+      <div className="form-actions">
+        <SubmitButton busy={fetching} busyLabel="Sending the link…" disabled={errors.waiting}>
+          Change email
+        </SubmitButton>
+      </div>
+    </form>
+  );
+}
+
+/**
+ * Deleting the account, after the current password in a dialog. Once the server confirms, every
+ * session is gone: the app moves to the login page, which says why.
+ */
+function DeleteAccount() {
+  const auth = useAuth();
+  const [, deleteAccount] = useMutation(DeleteAccountMutation);
+  const [request, setRequest] = useState<PasswordRequest>();
+
+  const ask = () =>
+    setRequest({
+      title: 'Delete your account?',
+      description: 'Your account, its sessions and its data go at once, on every device. This cannot be undone.',
+      confirmLabel: 'Delete my account',
+      busyLabel: 'Deleting…',
+      async onConfirm(currentPassword) {
+        const result = await deleteAccount({ currentPassword });
+        if (result.error) return result.error;
+        auth.endSession('ACCOUNT_DELETED');
+        return undefined;
+      },
+    });
+
+  return (
+    <section className="card" aria-labelledby="delete-account-title">
+      <h2 id="delete-account-title">Delete account</h2>
+      <p className="muted card-intro">Deletes your account and logs out every device. Nobody can undo it, not even us.</p>
+      <div className="form-actions form-actions-start">
+        <button type="button" className="button button-danger-quiet" onClick={ask}>
+          Delete account…
+        </button>
+      </div>
+      <PasswordDialog request={request} onClose={() => setRequest(undefined)} />
+    </section>
+  );
+}
+
 /** How many devices are logged in, with the way to the sessions page. */
 function SecuritySummary() {
   const [{ data, error }] = useQuery({ query: SessionsSummaryQuery, requestPolicy: 'network-only' });
@@ -154,7 +276,10 @@ export function ProfilePage() {
             </h1>
             {me ? (
               <>
-                <p className="muted profile-email">{me.email}</p>
+                <p className="muted">
+                  <span className="profile-email">{me.email}</span>
+                  {!me.emailVerified && <span className="badge badge-warning">Not verified</span>}
+                </p>
                 <p className="muted small">Member since {formatMonth(me.createdAt)}</p>
               </>
             ) : (
@@ -178,6 +303,16 @@ export function ProfilePage() {
         )}
       </section>
       <SecuritySummary />
+      {me && (
+        <section className="card" aria-labelledby="email-title">
+          <h2 id="email-title">Email address</h2>
+          <p className="muted card-intro">
+            You log in with <strong>{me.email}</strong>.
+          </p>
+          <ChangeEmailForm key={me.email} currentEmail={me.email} />
+        </section>
+      )}
+      {me && <DeleteAccount />}
     </div>
   );
 }
