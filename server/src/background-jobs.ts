@@ -68,7 +68,7 @@ export async function startBackgroundJobs({
       config.cleanupIntervalMs,
       async () => {
         const deleted = await deleteExpiredRecords(orm.em.fork(), { now: now(), accessTokenTtlMs: config.accessTokenTtlMs });
-        if (deleted.sessions + deleted.rateLimitCounters + deleted.emails + deleted.emailTokens > 0) logger.info(deleted, 'deleted expired records');
+        if (Object.values(deleted).some((count) => count > 0)) logger.info(deleted, 'deleted expired records');
       },
       'cleanup',
     ),

@@ -7,6 +7,9 @@ import { SpentRefreshToken } from './entities/spent-refresh-token.entity.ts';
 import { RateLimitCounter } from './entities/rate-limit-counter.entity.ts';
 import { OutboxEmail } from './entities/outbox-email.entity.ts';
 import { EmailToken } from './entities/email-token.entity.ts';
+import { TotpCredential } from './entities/totp-credential.entity.ts';
+import { RecoveryCode } from './entities/recovery-code.entity.ts';
+import { LoginChallenge } from './entities/login-challenge.entity.ts';
 import { migrations } from './migrations/index.ts';
 
 /** The one ORM configuration; tests pass another database's URL. ORM messages (migrations) go to `log`. */
@@ -14,7 +17,7 @@ export function ormConfig(clientUrl: string, log: (message: string) => void = ()
   return defineConfig({
     clientUrl,
     logger: log,
-    entities: [User, Session, SigningKey, SpentRefreshToken, RateLimitCounter, OutboxEmail, EmailToken],
+    entities: [User, Session, SigningKey, SpentRefreshToken, RateLimitCounter, OutboxEmail, EmailToken, TotpCredential, RecoveryCode, LoginChallenge],
     extensions: [Migrator],
     migrations: { migrationsList: migrations, transactional: true, allOrNothing: true, snapshot: false },
     pool: { min: 0, max: 10 },

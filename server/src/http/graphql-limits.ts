@@ -6,8 +6,20 @@ import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
 
-/** The mutations that cost a bcrypt hash, rotate a token or charge a limit on emails: one per request, however they are dressed up. */
-const AUTH_MUTATIONS = new Set(['signup', 'login', 'refresh', 'changePassword', 'requestPasswordReset', 'resetPassword', 'changeEmail', 'deleteAccount']);
+/** The mutations that cost a bcrypt hash, rotate a token, check a second factor's code or charge a limit on emails: one per request, however they are dressed up. */
+const AUTH_MUTATIONS = new Set([
+  'signup',
+  'login',
+  'refresh',
+  'changePassword',
+  'requestPasswordReset',
+  'resetPassword',
+  'changeEmail',
+  'deleteAccount',
+  'completeLogin',
+  'verifySecondFactor',
+  'confirmTotpEnrollment',
+]);
 
 function countAuthMutations(selectionSet: SelectionSetNode, context: ValidationContext, seen: Set<string>): number {
   let count = 0;
@@ -30,7 +42,7 @@ export function singleAuthMutationRule(context: ValidationContext): ASTVisitor {
       if (node.operation !== 'mutation') return;
       if (countAuthMutations(node.selectionSet, context, new Set()) > 1) {
         context.reportError(
-          new GraphQLError('A request may run at most one of signup, login, refresh, changePassword, requestPasswordReset, resetPassword, changeEmail and deleteAccount.', {
+          new GraphQLError(`A request may run at most one of ${[...AUTH_MUTATIONS].slice(0, -1).join(', ')} and ${[...AUTH_MUTATIONS].at(-1)}.`, {
             nodes: [node],
             extensions: { code: 'BAD_USER_INPUT' },
           }),
