@@ -71,6 +71,20 @@ const CONTRACT = /* GraphQL */ `
     confirmEmailChange(token: String!): User!
     deleteAccount(currentPassword: String!): Boolean!
   }
+
+  # Second factors, added to the above.
+  type SecondFactors { totpEnabled: Boolean!  recoveryCodesLeft: Int! }
+  type TotpEnrollment { secret: String!  uri: String! }
+  extend type User { secondFactors: SecondFactors! }
+
+  extend type Mutation {
+    completeLogin(challenge: String!, code: String!, transport: TokenTransport = COOKIE): AuthPayload!
+    beginTotpEnrollment: TotpEnrollment!
+    confirmTotpEnrollment(code: String!): [String!]!
+    disableTotp: Boolean!
+    regenerateRecoveryCodes: [String!]!
+    verifySecondFactor(code: String!): Boolean!
+  }
 `;
 
 function printArgument(argument: GraphQLArgument): string {
@@ -196,6 +210,9 @@ describe('the committed schema.graphql', () => {
     expect(signatureOf('changeEmail', ['newEmail', 'currentPassword'])).toBe('changeEmail(newEmail: String!, currentPassword: String!): Boolean!');
     expect(signatureOf('confirmEmailChange', ['token'])).toBe('confirmEmailChange(token: String!): User!');
     expect(signatureOf('deleteAccount', ['currentPassword'])).toBe('deleteAccount(currentPassword: String!): Boolean!');
+    expect(signatureOf('completeLogin', ['challenge', 'code', 'transport'])).toBe('completeLogin(challenge: String!, code: String!, transport: TokenTransport = COOKIE): AuthPayload!');
+    expect(signatureOf('verifySecondFactor', ['code'])).toBe('verifySecondFactor(code: String!): Boolean!');
+    expect(signatureOf('confirmTotpEnrollment', ['code'])).toBe('confirmTotpEnrollment(code: String!): [String!]!');
   });
 });
 
