@@ -246,6 +246,20 @@ describe('logging in to an account with an authenticator app', () => {
     expectDeadChallenge(await completeLogin(t, waiting, totpCode(secret, t.clock.now())));
   });
 
+  it('completes on a second instance a login the first one challenged, and that instance refuses the code again', async () => {
+    const peer = await t.createPeer();
+    try {
+      const { account, secret } = await signUpWithTotp(t);
+      const code = totpCode(secret, t.clock.now());
+      const completed = await completeLogin(peer, await challengeFor(t, account), code);
+      expect(completed.errors).toBeUndefined();
+      expect((await graphql(t.app, ME, { token: completed.data!.completeLogin.accessToken! })).status).toBe(200);
+      expectWrongCode(await completeLogin(t, await challengeFor(peer, account), code));
+    } finally {
+      await peer.close();
+    }
+  });
+
   it('writes no secret, code or challenge to the logs', async () => {
     const { account, secret, recoveryCodes } = await signUpWithTotp(t);
     const challenge = await challengeFor(t, account);
