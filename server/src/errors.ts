@@ -68,3 +68,20 @@ export function rateLimited(retryAfterSeconds: number): GraphQLError {
     },
   });
 }
+
+/**
+ * The first factor was right, and the account has a second one: finish with `completeLogin`,
+ * passing `challenge` (opaque, single use, short-lived) and a code of one of `methods`.
+ */
+export function secondFactorRequired(challenge: string, methods: readonly string[]): GraphQLError {
+  return new GraphQLError('Enter a code from your authenticator app or a recovery code to finish logging in.', {
+    extensions: { code: 'SECOND_FACTOR_REQUIRED', challenge, methods: [...methods] },
+  });
+}
+
+/** A sensitive change needs a second factor proven on this session recently: `verifySecondFactor` with one of `methods`, then retry. */
+export function stepUpRequired(methods: readonly string[]): GraphQLError {
+  return new GraphQLError('Confirm it is you with your second factor first.', {
+    extensions: { code: 'STEP_UP_REQUIRED', methods: [...methods] },
+  });
+}

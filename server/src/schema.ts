@@ -11,6 +11,7 @@ import './account/password-reset.schema.ts';
 import './account/email-verification.schema.ts';
 import './account/email-change.schema.ts';
 import './account/account-deletion.schema.ts';
+import './second-factor/second-factor.schema.ts';
 
 builder.queryType({});
 builder.mutationType({});

@@ -101,7 +101,10 @@ describe('access token verification with a configured Ed25519 key', () => {
   describe('tokens it accepts', () => {
     it('signs with the configured key, pins typ at+jwt, and carries every required claim', async () => {
       expect(decodeProtectedHeader(genuine)).toEqual({ alg: 'EdDSA', kid: serverKey.kid, typ: 'at+jwt' });
-      expect(Object.keys(genuineClaims).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'jti', 'sid', 'sub']);
+      expect(Object.keys(genuineClaims).sort()).toEqual(['amr', 'aud', 'auth_time', 'exp', 'iat', 'iss', 'jti', 'sid', 'sub']);
+      // A password sign-up: one factor, proven when the session started.
+      expect(genuineClaims.amr).toEqual(['pwd']);
+      expect(genuineClaims.auth_time).toBe(genuineClaims.iat);
       expect(genuineClaims.iss).toBe(t.config.publicOrigin);
       expect(genuineClaims.aud).toBe(`${t.config.publicOrigin}/graphql`);
 

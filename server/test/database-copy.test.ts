@@ -16,6 +16,8 @@ import { addPasskey, loginOptions, logInWithPasskey } from '@graphql-auth/test-k
 import { generateSigningKey } from '../src/auth/signing-keys.ts';
 import { KEY_ENCRYPTION_SECRET_FILE, withKeyEncryptionSecret } from '../src/auth/key-encryption-secret.ts';
 import { loadConfig } from '../src/config.ts';
+import { decodeBase32IgnorePadding } from '@oslojs/encoding';
+import { challengeFor, signUpWithTotp } from './support/second-factor.ts';
 
 /** Every row of every table, as a thief with a read-only copy of the database would have them. */
 async function copyOfDatabase(t: TestApp): Promise<Record<string, Record<string, unknown>[]>> {
@@ -93,6 +95,22 @@ describe('a copy of the database', () => {
     const dump = JSON.stringify(copy, (_key, value: unknown) => (value && typeof value === 'object' && 'type' in value && value.type === 'Buffer' ? Buffer.from((value as unknown as { data: number[] }).data).toString('base64url') : value));
     expect(dump).not.toContain(secret);
     expect(dump).not.toContain(victim.accessToken!);
+  });
+
+  it('holds no authenticator secret in plaintext, no recovery code and no login challenge, only sealed secrets and hashes', async () => {
+    const { account, secret, recoveryCodes, session } = await signUpWithTotp(t);
+    const challenge = await challengeFor(t, account);
+    const copy = await copyOfDatabase(t);
+    const raw = Buffer.from(decodeBase32IgnorePadding(secret));
+    for (const encoding of ['base64', 'base64url', 'hex'] as const) {
+      const dump = JSON.stringify(copy, (_key, value: unknown) => (value && typeof value === 'object' && 'type' in value && value.type === 'Buffer' ? Buffer.from((value as unknown as { data: number[] }).data).toString(encoding) : value));
+      const forbidden = [secret, secret.toLowerCase(), raw.toString(encoding), challenge, Buffer.from(challenge, 'base64url').toString(encoding), ...recoveryCodes, ...recoveryCodes.map((code) => code.replaceAll('-', ''))];
+      for (const text of forbidden) expect(dump).not.toContain(text);
+    }
+    const [credential] = (copy.totp_credentials ?? []).filter((row) => row.user_id === session.user.id);
+    expect(Buffer.isBuffer(credential?.sealed_secret)).toBe(true);
+    expect((copy.recovery_codes ?? []).filter((row) => row.user_id === session.user.id)).toHaveLength(10);
+    expect((copy.login_challenges ?? []).filter((row) => row.user_id === session.user.id)).toHaveLength(1);
   });
 
   it('yields emailed links only as SHA-256 hashes of their tokens, and no body of the emails that carried them', async () => {

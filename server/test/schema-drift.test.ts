@@ -72,6 +72,20 @@ const CONTRACT = /* GraphQL */ `
     deleteAccount(currentPassword: String!): Boolean!
   }
 
+  # Second factors, added to the above.
+  type SecondFactors { totpEnabled: Boolean!  recoveryCodesLeft: Int! }
+  type TotpEnrollment { secret: String!  uri: String! }
+  extend type User { secondFactors: SecondFactors! }
+
+  extend type Mutation {
+    completeLogin(challenge: String!, code: String!, transport: TokenTransport = COOKIE): AuthPayload!
+    beginTotpEnrollment: TotpEnrollment!
+    confirmTotpEnrollment(code: String!): [String!]!
+    disableTotp: Boolean!
+    regenerateRecoveryCodes: [String!]!
+    verifySecondFactor(code: String!): Boolean!
+  }
+
   # Passkeys, added to the above.
   type Passkey { id: ID!  name: String!  createdAt: DateTime!  lastUsedAt: DateTime }
 
@@ -213,6 +227,9 @@ describe('the committed schema.graphql', () => {
     expect(signatureOf('registerPasskey', ['response', 'name'])).toBe('registerPasskey(response: String!, name: String!): Passkey!');
     expect(signatureOf('renamePasskey', ['id', 'name'])).toBe('renamePasskey(id: ID!, name: String!): Passkey!');
     expect(signatureOf('loginWithPasskey', ['response', 'transport'])).toBe('loginWithPasskey(response: String!, transport: TokenTransport = COOKIE): AuthPayload!');
+    expect(signatureOf('completeLogin', ['challenge', 'code', 'transport'])).toBe('completeLogin(challenge: String!, code: String!, transport: TokenTransport = COOKIE): AuthPayload!');
+    expect(signatureOf('verifySecondFactor', ['code'])).toBe('verifySecondFactor(code: String!): Boolean!');
+    expect(signatureOf('confirmTotpEnrollment', ['code'])).toBe('confirmTotpEnrollment(code: String!): [String!]!');
   });
 });
 

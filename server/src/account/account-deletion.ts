@@ -5,6 +5,7 @@ import { announceProfileChange } from '../user/profile-cache.ts';
 import { settleSuccessfulPasswordCheck } from '../auth/login-limits.ts';
 import { checkPassword } from '../auth/password-check.ts';
 import { lockPasswordHash } from '../auth/password.ts';
+import { requireRecentSecondFactor } from '../auth/step-up.ts';
 import { revokeSessions } from '../auth/session-store.ts';
 import { accountDeletedNotice } from '../email/messages.ts';
 import { queueEmail } from '../email/outbox.ts';
@@ -23,6 +24,7 @@ export async function deleteAccount(context: GraphQLContext, currentPassword: st
   const em = context.em();
   const user = await em.findOne(User, { id: viewer.userId }, { populate: ['passwordHash'] });
   if (!user) throw unauthenticated('SESSION_REVOKED');
+  await requireRecentSecondFactor(context, viewer);
   const presentedDeviceToken = await context.deviceTokenCookie();
   const { matches, limits, owners } = await checkPassword(context, 'delete_account', { email: user.email, user, password: currentPassword, presentedDeviceToken });
   if (!matches) throw invalidCredentials(WRONG_PASSWORD, 'currentPassword');

@@ -8,6 +8,7 @@ import { PROFILE_COLUMNS, profileOfRow, type ProfileRow, type UserProfile } from
 import { chargeOrRefuse, settleSuccessfulPasswordCheck } from '../auth/login-limits.ts';
 import { checkPassword } from '../auth/password-check.ts';
 import { lockPasswordHash } from '../auth/password.ts';
+import { requireRecentSecondFactor } from '../auth/step-up.ts';
 import { consumeEmailToken, deleteEmailTokens, invalidEmailToken, issueEmailToken } from '../email/email-token.ts';
 import { emailChangeConfirmation, emailChangedNotice, emailChangeRequestedNotice } from '../email/messages.ts';
 import { queueEmail } from '../email/outbox.ts';
@@ -28,6 +29,7 @@ export async function changeEmail(context: GraphQLContext, { newEmail, currentPa
   const em = context.em();
   const user = await em.findOne(User, { id: viewer.userId }, { populate: ['passwordHash'] });
   if (!user) throw unauthenticated('SESSION_REVOKED');
+  await requireRecentSecondFactor(context, viewer);
   if (email === user.email) throw badUserInput('newEmail', 'This is already your email address.');
   const presentedDeviceToken = await context.deviceTokenCookie();
   const { matches, limits, owners } = await checkPassword(context, 'change_email', { email: user.email, user, password: currentPassword, presentedDeviceToken });

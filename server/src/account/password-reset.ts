@@ -11,6 +11,9 @@ import { hashPassword, validatePassword } from '../auth/password.ts';
 import { resetCounters, type Charge } from '../auth/rate-limit.ts';
 import { revokeSessions } from '../auth/session-store.ts';
 import { startSessionHere } from '../auth/sign-in.ts';
+import { secondFactorRequired } from '../errors.ts';
+import { endLoginChallenges, issueLoginChallenge } from '../second-factor/login-challenge.ts';
+import { secondFactorMethods } from '../second-factor/methods.ts';
 import { consumeEmailToken, deleteEmailTokens, emailTokenWorks, invalidEmailToken, issueEmailToken } from '../email/email-token.ts';
 import { passwordResetEmail, passwordResetNotice } from '../email/messages.ts';
 import { queueEmail } from '../email/outbox.ts';
@@ -53,7 +56,9 @@ async function sendPasswordResetLink({ orm, config, envelope, now }: Pick<AppDep
  * ended, the address marked proven (the link reached it), a session started here and the notice
  * queued. The row lock orders the reset against logins (see `lockPasswordHash`): a login that
  * checked the old password either committed its session before (and the reset ends it) or finds
- * the new hash and is refused.
+ * the new hash and is refused. For an account with a second factor the reset happens all the
+ * same, but the new session waits for it: the answer is `SECOND_FACTOR_REQUIRED` with a
+ * challenge, finished by `completeLogin` (the emailed link alone proves only the mailbox).
  */
 export async function resetPassword(
   context: GraphQLContext,
@@ -81,15 +86,23 @@ export async function resetPassword(
     const revoked = await revokeSessions(tx, { userId: profile.id, reason: 'password_reset', now });
     // Links sent before the reset stop working; an email change may have been asked for by whoever knew the old password.
     await deleteEmailTokens(tx, profile.id, ['password_reset', 'email_verification', 'email_change']);
-    const issued = startSessionHere(tx, context, profile.id);
+    // Logins waiting for a second factor were started with the old password.
+    await endLoginChallenges(tx, profile.id);
+    const methods = await secondFactorMethods(tx, profile.id);
+    const next =
+      methods.length > 0
+        ? { methods, challenge: await issueLoginChallenge(tx, { userId: profile.id, amr: ['pwd'], now }) }
+        : { issued: startSessionHere(tx, context, profile.id, ['pwd']) };
     await queueEmail(tx, passwordResetNotice(config, profile), { userId: profile.id, envelope: context.envelope, now });
     await announceProfileChange(tx, profile.id);
-    return { profile, revoked, issued };
+    return { profile, revoked, next };
   });
   if (!reset) throw invalidEmailToken();
   context.sessionsEnded(reset.revoked, 'password_reset');
   context.profiles.forget(reset.profile.id);
+  // Only a finished login starts failed attempts afresh; with a second factor that is completeLogin.
+  if (reset.next.issued === undefined) throw secondFactorRequired(reset.next.challenge, reset.next.methods);
   // As after a successful login, this address's failed attempts on the account start afresh.
   await resetCounters(em, passwordCheckCharges(config.rateLimits, { email: reset.profile.email, ip, deviceToken: undefined }).resetOnSuccess);
-  return deliverTokens(context, reset.profile, reset.issued, transport, { rememberDevice: true });
+  return deliverTokens(context, reset.profile, reset.next.issued, transport, { rememberDevice: true });
 }

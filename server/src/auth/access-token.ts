@@ -17,12 +17,16 @@ const ACCESS_TOKEN_TYPE = 'at+jwt';
 /** Clock skew allowed between the servers that sign and verify tokens. */
 export const CLOCK_SKEW_SECONDS = 5;
 
+/**
+ * Signs an access token for a session. `amr` and `auth_time` (seconds) say how and when the
+ * session's login proved who it was; they come from the session row, so refreshed tokens keep them.
+ */
 export function signAccessToken(
   keys: KeyRing,
-  claims: { userId: string; sessionId: string },
+  claims: { userId: string; sessionId: string; amr: readonly string[]; authTime: Date },
   { issuer, audience, issuedAt, expiresAt }: TokenAudience & { issuedAt: Date; expiresAt: Date },
 ): Promise<string> {
-  return new SignJWT({ sid: claims.sessionId })
+  return new SignJWT({ sid: claims.sessionId, amr: [...claims.amr], auth_time: Math.floor(claims.authTime.getTime() / 1000) })
     .setProtectedHeader({ alg: keys.signing.algorithm, kid: keys.signing.kid, typ: ACCESS_TOKEN_TYPE })
     .setIssuer(issuer)
     .setAudience(audience)

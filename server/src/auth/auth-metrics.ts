@@ -14,7 +14,7 @@ export function createAuthMetrics(registry: Registry): AuthMetrics {
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
     new Counter<L>({ name, help, labelNames, registers: [registry] });
   return {
-    loginFailures: counter('auth_login_failures_total', 'Password checks refused for a wrong email or password (logins and changePassword).'),
+    loginFailures: counter('auth_login_failures_total', 'Password checks refused for a wrong email or password (logins and changePassword), and second-factor codes refused.'),
     refreshes: counter('auth_refreshes_total', 'Refresh attempts by result.', ['result']),
     reuseDetections: counter('auth_refresh_token_reuse_total', 'Spent refresh tokens presented again (the session was ended).'),
     revocations: counter('auth_sessions_revoked_total', 'Sessions ended, by reason.', ['reason']),

@@ -33,7 +33,7 @@ export async function deliverTokens(
   const accessTokenExpiresAt = ttlEnd < sessionEnd ? ttlEnd : sessionEnd;
   const accessToken = await signAccessToken(
     context.signingKeys.current(),
-    { userId: user.id, sessionId: issued.session.id },
+    { userId: user.id, sessionId: issued.session.id, amr: issued.session.amr, authTime: issued.session.authTime },
     { ...tokenAudience(context.config.publicOrigin), issuedAt: now, expiresAt: accessTokenExpiresAt },
   );
   // Logging in marks the device as one that knows this account (see device-token.ts).

@@ -10,7 +10,7 @@ import type { HashOwners } from './password.ts';
 export const counterDigest = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 22);
 
 /** What an attempt was, for the `auth_rate_limited_total` metric. */
-export type LimitedAction = 'login' | 'signup' | 'refresh' | 'change_password' | 'change_email' | 'delete_account' | 'password_reset' | 'verification_email' | 'passkey_login' | 'passkey_registration';
+export type LimitedAction = 'login' | 'signup' | 'refresh' | 'change_password' | 'change_email' | 'delete_account' | 'password_reset' | 'verification_email' | 'second_factor' | 'passkey_login' | 'passkey_registration';
 
 /** A password check's counters, and which of them start afresh (rather than take the attempt back) when it succeeds. */
 export interface PasswordCheckCharges {
@@ -66,4 +66,13 @@ export async function chargeOrRefuse(
 export async function settleSuccessfulPasswordCheck(em: EntityManager, { charges, resetOnSuccess }: PasswordCheckCharges): Promise<void> {
   await resetCounters(em, resetOnSuccess);
   await refundAttempt(em, charges.map((charge) => charge.key).filter((key) => !resetOnSuccess.includes(key)));
+}
+
+/**
+ * Takes back every charge of a successful check without starting any counter afresh: a right
+ * password of an account with a second factor is not yet a successful login, so the failures
+ * before it (wrong codes too) still count until the second factor is proven.
+ */
+export async function takeBackPasswordCheck(em: EntityManager, { charges }: PasswordCheckCharges): Promise<void> {
+  await refundAttempt(em, charges.map((charge) => charge.key));
 }

@@ -114,6 +114,7 @@ export async function logInWithPasskey(context: GraphQLContext, responseJson: st
   if (!user) throw passkeyNotAccepted();
   await settleFinishedCeremony(em, charges);
   if (context.config.requireEmailVerification && !user.emailVerified) throw emailNotVerified();
-  const issued = await em.transactional(async (tx) => startSessionHere(tx, context, user.id));
+  // A passkey with user verification is something held and something known or been: two factors.
+  const issued = await em.transactional(async (tx) => startSessionHere(tx, context, user.id, ['hwk']));
   return deliverTokens(context, user, issued, transport, { rememberDevice: true });
 }

@@ -29,8 +29,11 @@ export interface SessionPolicy {
   refreshGraceMs: number;
 }
 
-/** What a token needs to know of its session: which one, and when it ends. */
-export type SessionLifetime = Pick<Session, 'id' | 'idleExpiresAt' | 'absoluteExpiresAt'>;
+/** What a token needs to know of its session: which one, when it ends, and how and when its login proved who it was. */
+export type SessionLifetime = Pick<Session, 'id' | 'idleExpiresAt' | 'absoluteExpiresAt' | 'amr' | 'authTime'>;
+
+/** How a login proved who it was (RFC 8176): password, one-time code, recovery code, hardware-bound key (passkey). */
+export type AuthenticationMethod = 'pwd' | 'otp' | 'rec' | 'hwk';
 
 /** A session's lifetime together with the refresh token its holder gets. */
 export interface IssuedRefreshToken {
@@ -59,10 +62,20 @@ function issued(session: SessionLifetime, secret: RefreshSecret): IssuedRefreshT
   return { session, refreshToken: formatRefreshToken(session.id, secret), refreshTokenExpiresAt: sessionExpiresAt(session) };
 }
 
-/** Starts a session (one login on one device) and hands out its first refresh token. */
+/**
+ * Starts a session (one login on one device) and hands out its first refresh token. `amr` is how
+ * the login proved who it was; with a second factor among them, that counts as proven just now.
+ */
 export function startSession(
   em: EntityManager,
-  { userId, userAgent, ip, now, policy }: { userId: string; userAgent: string | null; ip: string | null; now: Date; policy: SessionPolicy },
+  {
+    userId,
+    userAgent,
+    ip,
+    now,
+    policy,
+    amr,
+  }: { userId: string; userAgent: string | null; ip: string | null; now: Date; policy: SessionPolicy; amr: AuthenticationMethod[] },
 ): IssuedRefreshToken {
   const secret = createRefreshSecret();
   const absoluteExpiresAt = later(now, policy.sessionMaxAgeMs);
@@ -81,6 +94,9 @@ export function startSession(
     ip,
     revokedAt: null,
     revokedReason: null,
+    amr,
+    authTime: now,
+    secondFactorAt: amr.some((method) => method !== 'pwd') ? now : null,
   });
   return issued(session, secret);
 }
@@ -95,6 +111,8 @@ interface SessionRow {
   revoked_at: string | Date | null;
   idle_expires_at: string | Date;
   absolute_expires_at: string | Date;
+  amr: string[];
+  auth_time: string | Date;
   email: string;
   name: string;
   avatar_url: string | null;
@@ -103,7 +121,13 @@ interface SessionRow {
 }
 
 function lifetimeOf(row: SessionRow): SessionLifetime {
-  return { id: row.id, idleExpiresAt: timestampOf(row.idle_expires_at), absoluteExpiresAt: timestampOf(row.absolute_expires_at) };
+  return {
+    id: row.id,
+    idleExpiresAt: timestampOf(row.idle_expires_at),
+    absoluteExpiresAt: timestampOf(row.absolute_expires_at),
+    amr: row.amr,
+    authTime: timestampOf(row.auth_time),
+  };
 }
 
 function profileOf(row: SessionRow): UserProfile {
@@ -122,7 +146,8 @@ const ROTATE = `update sessions set
         where id = $1 and token_hash = $6 and revoked_at is null and idle_expires_at > $4 and absolute_expires_at > $4`;
 // Remembered so that presenting this token again after the grace window is recognised as theft.
 const REMEMBER_SPENT = 'insert into spent_refresh_tokens (token_hash, session_id) select $6, id from rotated';
-const ROTATED_COLUMNS = 'r.id, r.user_id, r.idle_expires_at, r.absolute_expires_at';
+const ROTATED_COLUMNS = 'r.id, r.user_id, r.idle_expires_at, r.absolute_expires_at, r.amr, r.auth_time';
+const ROTATED_RETURNING = 'returning id, user_id, idle_expires_at, absolute_expires_at, amr, auth_time';
 
 /** The counter's state after the charge, on the row of a counted rotation. */
 interface CountedRow {
@@ -169,7 +194,7 @@ export async function rotateRefreshToken(
             returning count, window_ends_at
           ), rotated as (
             ${ROTATE} and (select count from charged) <= $9
-            returning id, user_id, idle_expires_at, absolute_expires_at
+            ${ROTATED_RETURNING}
           ), spent as (${REMEMBER_SPENT})
           select c.count as charged_count, c.window_ends_at, x.*
           from charged c left join (select ${ROTATED_COLUMNS}, ${PROFILE_COLUMNS} from rotated r join users u on u.id = r.user_id) x on true`,
@@ -177,7 +202,7 @@ export async function rotateRefreshToken(
       })
     : await pool.run<SessionRow>({
         name: 'rotate-refresh-token',
-        text: `with rotated as (${ROTATE} returning id, user_id, idle_expires_at, absolute_expires_at), spent as (${REMEMBER_SPENT})
+        text: `with rotated as (${ROTATE} ${ROTATED_RETURNING}), spent as (${REMEMBER_SPENT})
           select ${ROTATED_COLUMNS}, ${PROFILE_COLUMNS} from rotated r join users u on u.id = r.user_id`,
         values,
       });
@@ -192,7 +217,7 @@ export async function rotateRefreshToken(
   const found = await pool.run<SessionRow>({
     name: 'find-session-for-refresh',
     text: `select s.id, s.user_id, s.token_hash, s.previous_token_hash, s.sealed_successor, s.rotated_at, s.revoked_at,
-        s.idle_expires_at, s.absolute_expires_at, ${PROFILE_COLUMNS}
+        s.idle_expires_at, s.absolute_expires_at, s.amr, s.auth_time, ${PROFILE_COLUMNS}
       from sessions s join users u on u.id = s.user_id where s.id = $1`,
     values: [presented.sessionId],
   });

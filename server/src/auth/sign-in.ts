@@ -2,17 +2,19 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphQLContext } from '../builder.ts';
 import { User } from '../database/entities/user.entity.ts';
-import { emailNotVerified, emailTaken, invalidCredentials } from '../errors.ts';
+import { emailNotVerified, emailTaken, invalidCredentials, secondFactorRequired } from '../errors.ts';
 import { queueVerificationEmail, resendVerificationEmailIfAllowed } from '../account/email-verification.ts';
 import { normalizeEmail, validateEmail, validateName } from '../user/user-input.ts';
 import { deliverTokens, type AuthPayload, type TokenTransport } from './auth-payload.ts';
-import { chargeOrRefuse, settleSuccessfulPasswordCheck } from './login-limits.ts';
+import { issueLoginChallenge } from '../second-factor/login-challenge.ts';
+import { secondFactorMethods } from '../second-factor/methods.ts';
+import { chargeOrRefuse, settleSuccessfulPasswordCheck, takeBackPasswordCheck } from './login-limits.ts';
 import { checkPassword, clientIpKey } from './password-check.ts';
 import { hashCost, hashPassword, lockPasswordHash, validatePassword } from './password.ts';
-import { startSession, type IssuedRefreshToken } from './session-store.ts';
+import { startSession, type AuthenticationMethod, type IssuedRefreshToken } from './session-store.ts';
 
-/** A new session on the calling device, written when `em` flushes (or its transaction commits). */
-export function startSessionHere(em: EntityManager, context: GraphQLContext, userId: string): IssuedRefreshToken {
+/** A new session on the calling device, written when `em` flushes (or its transaction commits); `amr` is how the login proved who it was. */
+export function startSessionHere(em: EntityManager, context: GraphQLContext, userId: string, amr: AuthenticationMethod[]): IssuedRefreshToken {
   const { refreshIdleTtlMs, sessionMaxAgeMs, refreshGraceMs } = context.config;
   return startSession(em, {
     userId,
@@ -20,6 +22,7 @@ export function startSessionHere(em: EntityManager, context: GraphQLContext, use
     ip: context.clientIp,
     now: context.now(),
     policy: { refreshIdleTtlMs, sessionMaxAgeMs, refreshGraceMs },
+    amr,
   });
 }
 
@@ -49,7 +52,7 @@ export async function signUp(
       // The row first: the verification link refers to it.
       await tx.flush();
       await queueVerificationEmail(tx, context, user, now);
-      return { user, issued: context.config.requireEmailVerification ? undefined : startSessionHere(tx, context, user.id) };
+      return { user, issued: context.config.requireEmailVerification ? undefined : startSessionHere(tx, context, user.id, ['pwd']) };
     })
     .catch((error: unknown) => {
       throw error instanceof UniqueConstraintViolationException ? emailTaken() : error;
@@ -63,7 +66,9 @@ export async function signUp(
  * the session is written under the user's row lock only while the verified hash is still the
  * stored one, so no session from an old password outlives a password change. With
  * `REQUIRE_EMAIL_VERIFICATION`, an unverified account answers `EMAIL_NOT_VERIFIED`, and only
- * after the right password, so the answer tells nothing to someone without it.
+ * after the right password, so the answer tells nothing to someone without it. An account with a
+ * second factor gets no session but `SECOND_FACTOR_REQUIRED` with a challenge (issued under the
+ * same row lock) for `completeLogin`; its failed attempts keep counting until that succeeds.
  */
 export async function logIn(
   context: GraphQLContext,
@@ -84,16 +89,24 @@ export async function logIn(
     throw emailNotVerified();
   }
   const upgradedHash = hashCost(user.passwordHash) < config.bcryptCost ? await hashPassword(input.password, config.bcryptCost, owners) : undefined;
-  const issued = await em.transactional(async (tx) => {
+  const now = context.now();
+  const outcome = await em.transactional(async (tx) => {
     if (!(await lockPasswordHash(tx, user.id, { password: input.password, verifiedHash: user.passwordHash, owners }))) return undefined;
     // Only the hash just verified is replaced: a password changed meanwhile is never written back.
     if (upgradedHash) await tx.execute('update users set password_hash = ? where id = ?', [upgradedHash, user.id]);
-    return startSessionHere(tx, context, user.id);
+    const methods = await secondFactorMethods(tx, user.id);
+    if (methods.length > 0) return { methods, challenge: await issueLoginChallenge(tx, { userId: user.id, amr: ['pwd'], now }) };
+    return { issued: startSessionHere(tx, context, user.id, ['pwd']) };
   });
-  if (!issued) {
+  if (!outcome) {
     context.metrics.loginFailures.inc();
     throw invalidCredentials();
   }
+  if (outcome.issued === undefined) {
+    // The password was right, so it is no failure; but the login is not done, so earlier failures still count.
+    await takeBackPasswordCheck(em, limits);
+    throw secondFactorRequired(outcome.challenge, outcome.methods);
+  }
   await settleSuccessfulPasswordCheck(em, limits);
-  return deliverTokens(context, user, issued, transport, { rememberDevice: true });
+  return deliverTokens(context, user, outcome.issued, transport, { rememberDevice: true });
 }

@@ -10,6 +10,9 @@ import { EmailToken } from './entities/email-token.entity.ts';
 import { Passkey } from './entities/passkey.entity.ts';
 import { WebAuthnChallenge } from './entities/webauthn-challenge.entity.ts';
 import { WebAuthnUserHandle } from './entities/webauthn-user-handle.entity.ts';
+import { TotpCredential } from './entities/totp-credential.entity.ts';
+import { RecoveryCode } from './entities/recovery-code.entity.ts';
+import { LoginChallenge } from './entities/login-challenge.entity.ts';
 import { migrations } from './migrations/index.ts';
 
 /** The one ORM configuration; tests pass another database's URL. ORM messages (migrations) go to `log`. */
@@ -17,7 +20,7 @@ export function ormConfig(clientUrl: string, log: (message: string) => void = ()
   return defineConfig({
     clientUrl,
     logger: log,
-    entities: [User, Session, SigningKey, SpentRefreshToken, RateLimitCounter, OutboxEmail, EmailToken, Passkey, WebAuthnChallenge, WebAuthnUserHandle],
+    entities: [User, Session, SigningKey, SpentRefreshToken, RateLimitCounter, OutboxEmail, EmailToken, TotpCredential, RecoveryCode, LoginChallenge, Passkey, WebAuthnChallenge, WebAuthnUserHandle],
     extensions: [Migrator],
     migrations: { migrationsList: migrations, transactional: true, allOrNothing: true, snapshot: false },
     pool: { min: 0, max: 10 },

@@ -6,7 +6,7 @@ import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
 
-/** The mutations that cost a bcrypt hash, rotate a token, charge a limit on emails or run a passkey ceremony: one per request, however they are dressed up. */
+/** The mutations that cost a bcrypt hash, rotate a token, check a second factor's code, charge a limit on emails or run a passkey ceremony: one per request, however they are dressed up. */
 const AUTH_MUTATIONS = new Set([
   'signup',
   'login',
@@ -16,6 +16,9 @@ const AUTH_MUTATIONS = new Set([
   'resetPassword',
   'changeEmail',
   'deleteAccount',
+  'completeLogin',
+  'verifySecondFactor',
+  'confirmTotpEnrollment',
   'passkeyRegistrationOptions',
   'registerPasskey',
   'passkeyLoginOptions',
@@ -43,7 +46,7 @@ export function singleAuthMutationRule(context: ValidationContext): ASTVisitor {
       if (node.operation !== 'mutation') return;
       if (countAuthMutations(node.selectionSet, context, new Set()) > 1) {
         context.reportError(
-          new GraphQLError(`A request may run at most one of ${[...AUTH_MUTATIONS].join(', ')}.`, {
+          new GraphQLError(`A request may run at most one of ${[...AUTH_MUTATIONS].slice(0, -1).join(', ')} and ${[...AUTH_MUTATIONS].at(-1)}.`, {
             nodes: [node],
             extensions: { code: 'BAD_USER_INPUT' },
           }),

@@ -25,6 +25,11 @@ export const Session = defineEntity({
     ip: p.string().length(64).nullable(),
     revokedAt: p.datetime().nullable().index(),
     revokedReason: p.string().length(32).nullable(),
+    // How the login proved who it was (`pwd`, `otp`, `rec`, `hwk`) and when: carried into every access token of the session.
+    amr: p.array(),
+    authTime: p.datetime(),
+    // When a second factor was last proven on this session (at login or since), for the changes that need a recent one.
+    secondFactorAt: p.datetime().nullable(),
   },
 });
 

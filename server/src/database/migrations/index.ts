@@ -6,6 +6,7 @@ import { NormalizedEmails } from './20261204-normalized-emails.ts';
 import { SealedSigningKeys } from './20261204-sealed-signing-keys.ts';
 import { OrmConstraintNames } from './20261204-orm-constraint-names.ts';
 import { AccountEmail } from './20261205-account-email.ts';
+import { SecondFactors } from './20261205-second-factors.ts';
 import { Passkeys } from './20261205-passkeys.ts';
 
 /** Every migration in order; listed explicitly so start-up needs no file globbing. */
@@ -18,4 +19,5 @@ export const migrations: MigrationObject[] = [
   { name: '20261204-orm-constraint-names', class: OrmConstraintNames },
   { name: '20261205-account-email', class: AccountEmail },
   { name: '20261205-passkeys', class: Passkeys },
+  { name: '20261205-second-factors', class: SecondFactors },
 ];
