@@ -13,6 +13,7 @@ import { LoginPage } from './pages/login-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
 import { ProfilePage } from './pages/profile-page.tsx';
 import { ResetPasswordPage } from './pages/reset-password-page.tsx';
+import { SecurityPage } from './pages/security-page.tsx';
 import { SessionsPage } from './pages/sessions-page.tsx';
 import { SignupPage } from './pages/signup-page.tsx';
 import { VerifyEmailPage } from './pages/verify-email-page.tsx';
@@ -36,6 +37,7 @@ const PAGES: Record<string, ComponentType> = {
   '/profile': ProfilePage,
   '/sessions': SessionsPage,
   '/password': ChangePasswordPage,
+  '/security': SecurityPage,
 };
 
 /** The pages of emailed links that work logged in (inside the app's frame) and logged out alike. */

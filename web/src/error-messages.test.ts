@@ -1,6 +1,19 @@
 import { CombinedError } from '@urql/core';
 import { describe, expect, it } from 'vitest';
-import { errorCode, errorMessage, formatWait, formErrors, INVALID_LINK, isInvalidLinkError, rateLimitedMessage, sessionEndedMessage } from './error-messages.ts';
+import {
+  errorCode,
+  errorMessage,
+  formatWait,
+  formErrors,
+  INVALID_LINK,
+  isDeadChallengeError,
+  isInvalidLinkError,
+  LOGIN_EXPIRED,
+  rateLimitedMessage,
+  sessionEndedMessage,
+  STEP_UP_NEEDED,
+} from './error-messages.ts';
+import { loginChallengeOf, stepUpMethodsOf } from './second-factor.ts';
 
 const graphQLError = (message: string, extensions: Record<string, unknown>) => new CombinedError({ graphQLErrors: [{ message, extensions }] });
 
@@ -86,5 +99,32 @@ describe('error messages', () => {
     expect(formErrors(graphQLError('x', { code: 'INVALID_CREDENTIALS', field: 'currentPassword' }), inputs)).toEqual({
       fields: { currentPassword: 'The current password is incorrect.' },
     });
+  });
+
+  it('puts a wrong second-factor code under the code field, and tells a dead login challenge from it', () => {
+    const wrongCode = graphQLError('The code is incorrect.', { code: 'INVALID_CREDENTIALS', field: 'code' });
+    expect(formErrors(wrongCode, ['code'])).toEqual({
+      fields: { code: 'That code is not right. Enter the current code from your authenticator app, or an unused recovery code.' },
+    });
+    expect(isDeadChallengeError(wrongCode)).toBe(false);
+    const dead = graphQLError('This login has expired or is invalid; log in again.', { code: 'INVALID_CREDENTIALS', field: 'challenge' });
+    expect(isDeadChallengeError(dead)).toBe(true);
+    expect(formErrors(dead, ['email', 'password'])).toEqual({ form: LOGIN_EXPIRED, fields: {} });
+    expect(formErrors(graphQLError('x', { code: 'BAD_USER_INPUT', field: 'code' }), ['code'])).toEqual({
+      fields: { code: 'Enter the 6-digit code from your authenticator app, or one of your recovery codes.' },
+    });
+    expect(errorMessage(graphQLError('x', { code: 'INVALID_CREDENTIALS', field: 'response' }))).toMatch(/passkey was not accepted/);
+  });
+
+  it('reads SECOND_FACTOR_REQUIRED’s challenge and methods, and STEP_UP_REQUIRED’s methods, ignoring methods it does not know', () => {
+    const required = graphQLError('x', { code: 'SECOND_FACTOR_REQUIRED', challenge: 'c-1', methods: ['TOTP', 'RECOVERY_CODE', 'SMOKE_SIGNAL', 7] });
+    expect(loginChallengeOf(required)).toEqual({ challenge: 'c-1', methods: ['TOTP', 'RECOVERY_CODE'] });
+    expect(loginChallengeOf(graphQLError('x', { code: 'SECOND_FACTOR_REQUIRED' })), 'no challenge, nothing to finish').toBeUndefined();
+    expect(loginChallengeOf(graphQLError('x', { code: 'INVALID_CREDENTIALS' }))).toBeUndefined();
+    expect(loginChallengeOf(undefined)).toBeUndefined();
+    const stepUp = graphQLError('x', { code: 'STEP_UP_REQUIRED', methods: ['TOTP', 'PASSKEY'] });
+    expect(stepUpMethodsOf(stepUp)).toEqual(['TOTP', 'PASSKEY']);
+    expect(errorMessage(stepUp)).toBe(STEP_UP_NEEDED);
+    expect(stepUpMethodsOf(graphQLError('x', { code: 'FORBIDDEN' }))).toBeUndefined();
   });
 });

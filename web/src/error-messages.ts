@@ -41,6 +41,8 @@ const FIELD_RULES: Record<string, string> = {
   avatarUrl: 'Enter an image address starting with https:// (at most 2048 characters).',
   newEmail: 'Enter a valid email address, like ada@example.com.',
   token: INVALID_LINK,
+  code: 'Enter the 6-digit code from your authenticator app, or one of your recovery codes.',
+  response: 'Your passkey could not be used. Please try again.',
 };
 
 /** What a valid value of `field` looks like, for the forms' own checks. */
@@ -50,6 +52,13 @@ export function fieldRule(field: 'email' | 'password' | 'name'): string {
 
 const EMAIL_NOT_VERIFIED =
   'Your email address is not verified yet: follow the link in the newest email we sent to it, then log in again. No email? Reset your password, which proves the address too.';
+/** A login challenge that expired, was used up by wrong codes, or was already spent. */
+export const LOGIN_EXPIRED = 'Your login timed out or had too many wrong codes. Please log in again.';
+const WRONG_CODE = 'That code is not right. Enter the current code from your authenticator app, or an unused recovery code.';
+const PASSKEY_REFUSED = 'This passkey was not accepted. Try another one, or use a code.';
+/** `STEP_UP_REQUIRED`, once the user chose not to prove a second factor. */
+export const STEP_UP_NEEDED = 'For your security, this change needs your second factor: confirm it is you, then try again.';
+const SECOND_FACTOR_NEEDED = 'Your password was right: finish logging in with your second factor.';
 const NETWORK = 'Cannot reach the server. Check your connection and try again.';
 const UNAVAILABLE = 'The service is temporarily unavailable. Please try again in a moment.';
 const UNEXPECTED = 'Something went wrong on our side. Please try again.';
@@ -99,12 +108,28 @@ function detailsOf(error: CombinedError): ErrorDetails | undefined {
   };
 }
 
+/** `INVALID_CREDENTIALS` says which secret was wrong through `extensions.field`. */
+function invalidCredentialsMessage(field: string | undefined): string {
+  switch (field) {
+    case 'currentPassword':
+      return 'The current password is incorrect.';
+    case 'code':
+      return WRONG_CODE;
+    case 'challenge':
+      return LOGIN_EXPIRED;
+    case 'response':
+      return PASSKEY_REFUSED;
+    default:
+      return 'Incorrect email or password.';
+  }
+}
+
 function messageOf(details: ErrorDetails): string {
   switch (details.code) {
     case 'UNAUTHENTICATED':
       return UNAUTHENTICATED[details.reason ?? ''] ?? UNAUTHENTICATED.TOKEN_MISSING!;
     case 'INVALID_CREDENTIALS':
-      return details.field === 'currentPassword' ? 'The current password is incorrect.' : 'Incorrect email or password.';
+      return invalidCredentialsMessage(details.field);
     case 'EMAIL_TAKEN':
       return 'An account with this email already exists.';
     case 'EMAIL_NOT_VERIFIED':
@@ -113,6 +138,10 @@ function messageOf(details: ErrorDetails): string {
       return FIELD_RULES[details.field ?? ''] ?? details.message;
     case 'RATE_LIMITED':
       return rateLimitedMessage(details.retryAfter ?? 60);
+    case 'SECOND_FACTOR_REQUIRED':
+      return SECOND_FACTOR_NEEDED;
+    case 'STEP_UP_REQUIRED':
+      return STEP_UP_NEEDED;
     case 'FORBIDDEN':
       return 'That is not possible: it may have ended already, or it is not yours.';
     case 'SERVICE_UNAVAILABLE':
@@ -125,6 +154,12 @@ function messageOf(details: ErrorDetails): string {
 /** The `extensions.code` of a failed operation's first error, if the server gave one. */
 export function errorCode(error: CombinedError | undefined): string | undefined {
   return error ? detailsOf(error)?.code : undefined;
+}
+
+/** True when a login challenge is dead (expired, out of tries, or spent): the password step starts again. */
+export function isDeadChallengeError(error: CombinedError | undefined): boolean {
+  const details = error ? detailsOf(error) : undefined;
+  return details?.code === 'INVALID_CREDENTIALS' && details.field === 'challenge';
 }
 
 /** True when an emailed link's token was refused: unknown, used, replaced by a newer one, or expired. */

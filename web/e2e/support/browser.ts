@@ -152,7 +152,7 @@ export async function sessionCookies(context: BrowserContext) {
   return cookies.filter((cookie) => /(^|__Host-)(access|refresh)-token$/.test(cookie.name));
 }
 
-/** A link of the app's top navigation: Profile, Sessions, Password. */
-export function navLink(page: Page, label: 'Profile' | 'Sessions' | 'Password') {
+/** A link of the app's top navigation: Profile, Sessions, Password, Security. */
+export function navLink(page: Page, label: 'Profile' | 'Sessions' | 'Password' | 'Security') {
   return page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: label });
 }

@@ -20,7 +20,7 @@ export interface RecordedRequest extends RequestOutcome {
 }
 
 export interface E2eServer {
-  /** `http://127.0.0.1:<port>`: the PUBLIC_ORIGIN, and the origin the browser uses. */
+  /** `http://127.0.0.1:<port>` (or `http://localhost:<port>`): the PUBLIC_ORIGIN, and the origin the browser uses. */
   origin: string;
   graphqlUrl: string;
   config: Config;
@@ -79,6 +79,11 @@ export interface E2eServerOptions {
   connectVia?: (databaseUrl: string) => string;
   /** Without `SMTP_URL`: the app keeps its mail and shows it at `/dev/mail`, as in development. */
   devMailbox?: boolean;
+  /**
+   * The host the browser uses and PUBLIC_ORIGIN names: `localhost` for passkeys, since WebAuthn
+   * refuses an IP address as the relying party; the server listens on 127.0.0.1 either way.
+   */
+  host?: '127.0.0.1' | 'localhost';
 }
 
 /**
@@ -87,12 +92,12 @@ export interface E2eServerOptions {
  * with a request log, sending its email through a real SMTP relay in this process (unless
  * `devMailbox`). `env` overrides the test defaults.
  */
-export async function startE2eServer(env: Record<string, string> = {}, { connectVia, devMailbox = false }: E2eServerOptions = {}): Promise<E2eServer> {
+export async function startE2eServer(env: Record<string, string> = {}, { connectVia, devMailbox = false, host = '127.0.0.1' }: E2eServerOptions = {}): Promise<E2eServer> {
   const requests: RecordedRequest[] = [];
   const delays = new Map<string, number>();
   const mail = await startTestRelay();
   const server = await serveTestApp(
-    ({ origin, port }) => ({ LOG_LEVEL: 'warn', PUBLIC_ORIGIN: origin, PORT: String(port), ...(devMailbox ? {} : { SMTP_URL: mail.url }), ...env }),
+    ({ port }) => ({ LOG_LEVEL: 'warn', PUBLIC_ORIGIN: `http://${host}:${port}`, PORT: String(port), ...(devMailbox ? {} : { SMTP_URL: mail.url }), ...env }),
     {
       clock: createTestClock({ running: true }),
       webAppDir: WEB_DIST,
@@ -103,7 +108,8 @@ export async function startE2eServer(env: Record<string, string> = {}, { connect
     await mail.stop();
     throw error;
   });
-  const { origin, config, clock, logs } = server;
+  const { config, clock, logs } = server;
+  const origin = `http://${host}:${server.port}`;
 
   return {
     origin,

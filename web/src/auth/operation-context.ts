@@ -1,7 +1,7 @@
 import { makeOperation, type Operation, type OperationContext } from '@urql/core';
 
 /** Root fields of mutations that start, renew or end a session: their errors never trigger a refresh, nor do they refresh first. */
-const SESSION_FIELDS = new Set(['login', 'signup', 'resetPassword', 'refresh', 'logout']);
+const SESSION_FIELDS = new Set(['login', 'signup', 'resetPassword', 'completeLogin', 'loginWithPasskey', 'refresh', 'logout']);
 
 const rootFieldCache = new WeakMap<object, string[]>();
 
@@ -23,7 +23,7 @@ export function rootFieldNames(operation: Operation): string[] {
   return names;
 }
 
-/** True for `login`, `signup`, `resetPassword`, `refresh` and `logout` mutations (alone or together). */
+/** True for `login`, `signup`, `resetPassword`, `completeLogin`, `loginWithPasskey`, `refresh` and `logout` mutations (alone or together). */
 export function isSessionMutation(operation: Operation): boolean {
   return operation.kind === 'mutation' && rootFieldNames(operation).some((name) => SESSION_FIELDS.has(name));
 }

@@ -1,6 +1,7 @@
 import { useState, type MouseEvent, type ReactNode } from 'react';
 import { Link, routeNotice } from '../router.tsx';
 import { useAuth } from '../session.ts';
+import { StepUpProvider } from '../step-up.tsx';
 import { Avatar } from './avatar.tsx';
 import { FormAlert } from './form-alert.tsx';
 import { LogoMark } from './icons.tsx';
@@ -17,6 +18,7 @@ const NAVIGATION = [
   { to: '/profile', label: 'Profile' },
   { to: '/sessions', label: 'Sessions' },
   { to: '/password', label: 'Password' },
+  { to: '/security', label: 'Security' },
 ];
 
 type LogoutProgress = 'idle' | 'busy' | 'failed';
@@ -115,7 +117,7 @@ export function AppShell({ viewer, pathname, children }: { viewer: ShellViewer |
             <FormAlert tone="success">{notice}</FormAlert>
           </div>
         )}
-        {children}
+        <StepUpProvider>{children}</StepUpProvider>
       </main>
     </div>
   );

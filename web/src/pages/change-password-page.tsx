@@ -7,6 +7,7 @@ import { SubmitButton } from '../components/submit-button.tsx';
 import { checkNewPassword, mistakesOf } from '../field-checks.ts';
 import { graphql } from '../gql';
 import { Link } from '../router.tsx';
+import { useStepUp } from '../step-up.tsx';
 import { usePageArrival } from '../use-page-arrival.ts';
 import { useServerErrors } from '../use-server-errors.ts';
 
@@ -38,6 +39,7 @@ export function ChangePasswordPage() {
   const [newPassword, setNewPassword] = useState('');
   const [confirmation, setConfirmation] = useState('');
   const errors = useServerErrors(INPUTS);
+  const withStepUp = useStepUp();
   const [changed, setChanged] = useState(false);
   const [{ data: account }] = useQuery({ query: PasswordAccountQuery });
   const email = account?.me.email ?? '';
@@ -51,7 +53,7 @@ export function ChangePasswordPage() {
       confirmation: newPassword === confirmation ? undefined : 'The two new passwords do not match.',
     });
     if (!errors.check(mistakes)) return;
-    const result = await changePassword({ currentPassword, newPassword });
+    const result = await withStepUp(() => changePassword({ currentPassword, newPassword }));
     if (result.error) return errors.report(result.error);
     setCurrentPassword('');
     setNewPassword('');

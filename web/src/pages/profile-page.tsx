@@ -14,6 +14,7 @@ import { formatMonth } from '../format.ts';
 import { graphql } from '../gql';
 import { Link } from '../router.tsx';
 import { useAuth } from '../session.ts';
+import { useStepUp } from '../step-up.tsx';
 import { usePageArrival } from '../use-page-arrival.ts';
 import { useServerErrors } from '../use-server-errors.ts';
 
@@ -125,6 +126,7 @@ function ChangeEmailForm({ currentEmail }: { currentEmail: string }) {
   const [currentPassword, setCurrentPassword] = useState('');
   const [sent, setSent] = useState<string>();
   const errors = useServerErrors(EMAIL_INPUTS);
+  const withStepUp = useStepUp();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -135,7 +137,7 @@ function ChangeEmailForm({ currentEmail }: { currentEmail: string }) {
       currentPassword: currentPassword ? undefined : 'Enter your current password.',
     });
     if (!errors.check(mistakes)) return;
-    const result = await changeEmail({ newEmail: newEmail.trim(), currentPassword });
+    const result = await withStepUp(() => changeEmail({ newEmail: newEmail.trim(), currentPassword }));
     if (result.error) return errors.report(result.error);
     const message = followTheLinkMessage(newEmail.trim(), currentEmail);
     setSent(message);
@@ -188,6 +190,7 @@ function DeleteAccount() {
   const auth = useAuth();
   const [, deleteAccount] = useMutation(DeleteAccountMutation);
   const [request, setRequest] = useState<PasswordRequest>();
+  const withStepUp = useStepUp();
 
   const ask = () =>
     setRequest({
@@ -196,7 +199,7 @@ function DeleteAccount() {
       confirmLabel: 'Delete my account',
       busyLabel: 'Deleting…',
       async onConfirm(currentPassword) {
-        const result = await deleteAccount({ currentPassword });
+        const result = await withStepUp(() => deleteAccount({ currentPassword }));
         if (result.error) return result.error;
         auth.endSession('ACCOUNT_DELETED');
         return undefined;
@@ -238,6 +241,15 @@ function SecuritySummary() {
                       ? 'Logged in on this device only'
                       : `Logged in on ${count} devices`}
               </span>
+            </span>
+            <ChevronRightIcon />
+          </Link>
+        </li>
+        <li>
+          <Link to="/security" className="link-row">
+            <span>
+              <strong>Two-step verification</strong>
+              <span className="muted">Authenticator app, recovery codes and passkeys</span>
             </span>
             <ChevronRightIcon />
           </Link>

@@ -5,11 +5,14 @@ import { announce } from '../announcer.ts';
 import { AuthFrame } from '../components/auth-layout.tsx';
 import { Field } from '../components/field.tsx';
 import { FormAlert } from '../components/form-alert.tsx';
+import { SecondFactorStep } from '../components/second-factor-step.tsx';
 import { SubmitButton } from '../components/submit-button.tsx';
 import { INVALID_LINK, isInvalidLinkError } from '../error-messages.ts';
+import type { AuthPayloadInput } from '../auth/index.ts';
 import { checkNewPassword, mistakesOf } from '../field-checks.ts';
 import { graphql } from '../gql';
 import { Link, navigate } from '../router.tsx';
+import { loginChallengeOf, type LoginChallenge } from '../second-factor.ts';
 import { useAuth } from '../session.ts';
 import { usePageArrival } from '../use-page-arrival.ts';
 import { useServerErrors } from '../use-server-errors.ts';
@@ -26,6 +29,9 @@ const INPUTS = ['newPassword'] as const;
 
 /** Said on the page the user lands on, and to screen readers. */
 const PASSWORD_RESET = 'Your password was reset and you are logged in. Every other device was logged out.';
+
+/** The new password holds, but the second step was not finished in time: the way on is the login page. */
+const FINISH_BY_LOGGING_IN = 'Your new password is saved, but this sign-in timed out. Log in with your new password.';
 
 /** The link is spent, replaced or expired (or the address had none): say so, and offer a new one. */
 function InvalidLink() {
@@ -52,7 +58,15 @@ export function ResetPasswordPage() {
   const [newPassword, setNewPassword] = useState('');
   const [confirmation, setConfirmation] = useState('');
   const [linkRefused, setLinkRefused] = useState(false);
+  const [challenge, setChallenge] = useState<LoginChallenge>();
+  const [challengeDead, setChallengeDead] = useState(false);
   const errors = useServerErrors(INPUTS);
+
+  const signedIn = async (payload: AuthPayloadInput) => {
+    await auth.setSession(payload);
+    announce(PASSWORD_RESET);
+    navigate('/profile', { replace: true, state: { notice: PASSWORD_RESET } });
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -63,11 +77,9 @@ export function ResetPasswordPage() {
     });
     if (!errors.check(mistakes)) return;
     const result = await resetPassword({ token, newPassword });
-    if (result.data) {
-      await auth.setSession(result.data.resetPassword);
-      announce(PASSWORD_RESET);
-      return navigate('/profile', { replace: true, state: { notice: PASSWORD_RESET } });
-    }
+    if (result.data) return signedIn(result.data.resetPassword);
+    const secondStep = loginChallengeOf(result.error);
+    if (secondStep) return setChallenge(secondStep);
     if (isInvalidLinkError(result.error)) return setLinkRefused(true);
     errors.report(result.error);
   };
@@ -79,8 +91,42 @@ export function ResetPasswordPage() {
     announce(INVALID_LINK);
   }, [linkRefused, heading]);
 
+  useEffect(() => {
+    if (!challengeDead) return;
+    heading.current?.focus();
+    announce(FINISH_BY_LOGGING_IN);
+  }, [challengeDead, heading]);
+
   const { formMessage } = errors;
   const usable = token !== null && !linkRefused;
+
+  if (challengeDead || challenge) {
+    return (
+      <div data-page="reset-password">
+        <AuthFrame
+          heading={heading}
+          title={challengeDead ? 'Log in to finish' : 'Two-step verification'}
+          subtitle={challengeDead ? 'Your password was changed.' : 'Your password was changed. Confirm it is you to log in.'}
+          footer={
+            <>
+              <Link to="/login">Log in</Link>
+            </>
+          }
+        >
+          {challengeDead || !challenge ? (
+            <div className="form">
+              <FormAlert tone="info">{FINISH_BY_LOGGING_IN}</FormAlert>
+              <Link to="/login" className="button button-primary button-block">
+                Log in
+              </Link>
+            </div>
+          ) : (
+            <SecondFactorStep challenge={challenge} onSignedIn={signedIn} onChallengeDead={() => setChallengeDead(true)} />
+          )}
+        </AuthFrame>
+      </div>
+    );
+  }
 
   return (
     <div data-page="reset-password">
