@@ -2,6 +2,8 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { generateRegistrationOptions, verifyRegistrationResponse, type VerifiedRegistrationResponse } from '@simplewebauthn/server';
 import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import type { GraphQLContext } from '../builder.ts';
+import type { Viewer } from './request-authentication.ts';
+import { recordSecondFactorOnSession } from './step-up.ts';
 import { User } from '../database/entities/user.entity.ts';
 import { badUserInput } from '../errors.ts';
 import { chargeOrRefuse } from './login-limits.ts';
@@ -62,7 +64,8 @@ export async function passkeyRegistrationOptions(context: GraphQLContext, userId
  * same account, come from `PUBLIC_ORIGIN` for its host, and carry a verified user. Every refusal
  * is one BAD_USER_INPUT on `response` and adds nothing.
  */
-export async function registerPasskey(context: GraphQLContext, userId: string, input: { response: string; name: string }): Promise<PasskeySummary> {
+export async function registerPasskey(context: GraphQLContext, viewer: Viewer, input: { response: string; name: string }): Promise<PasskeySummary> {
+  const { userId } = viewer;
   const name = validatePasskeyName(input.name);
   const em = context.em();
   const charges = passkeyCharges(context, { registeringUserId: userId });
@@ -95,8 +98,8 @@ export async function registerPasskey(context: GraphQLContext, userId: string, i
   }
   const { credential, credentialDeviceType, credentialBackedUp } = verified.registrationInfo;
   const added = await em
-    .transactional((tx) =>
-      insertPasskey(tx, {
+    .transactional(async (tx) => {
+      const inserted = await insertPasskey(tx, {
         userId,
         credentialId: Buffer.from(isoBase64URL.toBuffer(credential.id)),
         publicKey: Buffer.from(credential.publicKey),
@@ -106,8 +109,12 @@ export async function registerPasskey(context: GraphQLContext, userId: string, i
         backedUp: credentialBackedUp,
         name,
         now: context.now(),
-      }),
-    )
+      });
+      // Its creation proved the authenticator with user verification, as a confirmed app code does; recorded with
+      // the passkey, so a request that sees the passkey also sees this session's step-up.
+      if (inserted && inserted !== 'full') await recordSecondFactorOnSession(tx, viewer, context.now());
+      return inserted;
+    })
     .catch((error: unknown) => {
       if (!(error instanceof UniqueConstraintViolationException)) throw error;
       context.logger.info({ reason: 'credential already registered' }, 'passkey registration refused');
