@@ -1,6 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { generateRegistrationOptions, verifyRegistrationResponse, type VerifiedRegistrationResponse } from '@simplewebauthn/server';
-import { isoBase64URL } from '@simplewebauthn/server/helpers';
+import type { VerifiedRegistrationResponse } from '@simplewebauthn/server';
+import { webAuthnLibrary } from './webauthn-library.ts';
 import type { GraphQLContext } from '../builder.ts';
 import type { Viewer } from './request-authentication.ts';
 import { recordSecondFactorOnSession } from './step-up.ts';
@@ -43,6 +43,7 @@ export async function passkeyRegistrationOptions(context: GraphQLContext, userId
   const user = await em.findOne(User, { id: userId });
   if (!user) throw registrationRefused();
   const rp = relyingPartyOf(context.config);
+  const { generateRegistrationOptions } = await webAuthnLibrary();
   const options = await generateRegistrationOptions({
     rpName: rp.name,
     rpID: rp.id,
@@ -51,7 +52,7 @@ export async function passkeyRegistrationOptions(context: GraphQLContext, userId
     userID: new Uint8Array(await userHandleOf(em, userId)),
     timeout: CEREMONY_TTL_MS,
     attestationType: 'none',
-    excludeCredentials: (await credentialsOf(em, userId)).map(({ credentialId, transports }) => ({ id: isoBase64URL.fromBuffer(new Uint8Array(credentialId)), transports })),
+    excludeCredentials: (await credentialsOf(em, userId)).map(({ credentialId, transports }) => ({ id: Buffer.from(credentialId).toString('base64url'), transports })),
     authenticatorSelection: { residentKey: 'required', requireResidentKey: true, userVerification: 'required' },
     supportedAlgorithmIDs: PASSKEY_ALGORITHMS,
   });
@@ -78,6 +79,7 @@ export async function registerPasskey(context: GraphQLContext, viewer: Viewer, i
   const rp = relyingPartyOf(context.config);
   let verified: VerifiedRegistrationResponse;
   try {
+    const { verifyRegistrationResponse } = await webAuthnLibrary();
     verified = await verifyRegistrationResponse({
       response,
       expectedChallenge: challenge,
@@ -101,7 +103,7 @@ export async function registerPasskey(context: GraphQLContext, viewer: Viewer, i
     .transactional(async (tx) => {
       const inserted = await insertPasskey(tx, {
         userId,
-        credentialId: Buffer.from(isoBase64URL.toBuffer(credential.id)),
+        credentialId: Buffer.from(credential.id, 'base64url'),
         publicKey: Buffer.from(credential.publicKey),
         signCount: credential.counter,
         transports: response.response.transports ?? [],
