@@ -208,8 +208,9 @@ describe('passkey registration under attack', () => {
     const late = createSoftwareAuthenticator({ origin: t.config.publicOrigin });
     const options = await registrationOptions(t.app, { token: owner.accessToken! });
     t.clock.advance(5 * 60_000 + 1000);
-    // The access token outlives nothing but this test's clock: sign in afresh.
-    const fresh = await signUpAgain(t, owner);
+    // The access token outlives nothing but this test's clock: sign in afresh, with the passkey (the account's second factor now).
+    const again = await logInWithPasskey(t.app, authenticator, { transport: 'BEARER' });
+    const fresh = again.data!.loginWithPasskey.accessToken!;
     expectRegistrationRefused(await sendRegistration(t.app, { token: fresh }, late.createCredential(options)));
     expect(await passkeysOf(t, fresh)).toHaveLength(1);
   });
@@ -313,11 +314,3 @@ describe("someone else's passkey", () => {
   });
 });
 
-/** A new access token for an account whose old one the test clock let expire. */
-async function signUpAgain(t: TestApp, account: AuthPayloadData): Promise<string> {
-  const login = await graphql<{ login: AuthPayloadData }>(t.app, 'mutation($input: LoginInput!) { login(input: $input, transport: BEARER) { accessToken user { id email } accessTokenExpiresAt refreshTokenExpiresAt refreshToken } }', {
-    variables: { input: { email: account.user.email, password: newAccount().password } },
-  });
-  expect(login.errors).toBeUndefined();
-  return login.data!.login.accessToken!;
-}

@@ -78,12 +78,13 @@ const CONTRACT = /* GraphQL */ `
   extend type User { secondFactors: SecondFactors! }
 
   extend type Mutation {
-    completeLogin(challenge: String!, code: String!, transport: TokenTransport = COOKIE): AuthPayload!
+    completeLogin(challenge: String!, code: String, passkeyResponse: String, transport: TokenTransport = COOKIE): AuthPayload!
     beginTotpEnrollment: TotpEnrollment!
     confirmTotpEnrollment(code: String!): [String!]!
     disableTotp: Boolean!
     regenerateRecoveryCodes: [String!]!
-    verifySecondFactor(code: String!): Boolean!
+    verifySecondFactor(code: String, passkeyResponse: String): Boolean!
+    passkeySecondFactorOptions(challenge: String): String!
   }
 
   # Passkeys, added to the above.
@@ -227,8 +228,8 @@ describe('the committed schema.graphql', () => {
     expect(signatureOf('registerPasskey', ['response', 'name'])).toBe('registerPasskey(response: String!, name: String!): Passkey!');
     expect(signatureOf('renamePasskey', ['id', 'name'])).toBe('renamePasskey(id: ID!, name: String!): Passkey!');
     expect(signatureOf('loginWithPasskey', ['response', 'transport'])).toBe('loginWithPasskey(response: String!, transport: TokenTransport = COOKIE): AuthPayload!');
-    expect(signatureOf('completeLogin', ['challenge', 'code', 'transport'])).toBe('completeLogin(challenge: String!, code: String!, transport: TokenTransport = COOKIE): AuthPayload!');
-    expect(signatureOf('verifySecondFactor', ['code'])).toBe('verifySecondFactor(code: String!): Boolean!');
+    expect(signatureOf('completeLogin', ['challenge', 'code', 'passkeyResponse', 'transport'])).toBe('completeLogin(challenge: String!, code: String, passkeyResponse: String, transport: TokenTransport = COOKIE): AuthPayload!');
+    expect(signatureOf('verifySecondFactor', ['code', 'passkeyResponse'])).toBe('verifySecondFactor(code: String, passkeyResponse: String): Boolean!');
     expect(signatureOf('confirmTotpEnrollment', ['code'])).toBe('confirmTotpEnrollment(code: String!): [String!]!');
   });
 });

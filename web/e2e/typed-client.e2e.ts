@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newAccount } from './support/browser.ts';
 import { mailMark, nextLink } from './support/mailbox.ts';
+import { totpCode } from '@graphql-auth/test-kit/totp';
 import { logInAsProgram, startE2eServer, type E2eServer } from './support/e2e-server.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -124,5 +125,32 @@ describe('the typed-client example (bearer tokens, codegen-typed documents) agai
       body: JSON.stringify({ query: 'mutation ($input: LoginInput!) { login(input: $input, transport: BEARER) { user { emailVerified } } }', variables: { input: { email: account.email, password: newPassword } } }),
     });
     expect(await login.json()).toEqual({ data: { login: { user: { emailVerified: true } } } });
+  });
+
+  it('finishes a login that answers SECOND_FACTOR_REQUIRED with the code of an authenticator app (TOTP_CODE)', async () => {
+    const account = newAccount();
+    const call = async <T>(query: string, variables: Record<string, unknown> = {}, token?: string) => {
+      const response = await fetch(server.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as { data: T };
+    };
+    const { signup } = (await call<{ signup: { accessToken: string } }>('mutation ($input: SignupInput!) { signup(input: $input, transport: BEARER) { accessToken } }', { input: account })).data;
+    const { secret } = (await call<{ beginTotpEnrollment: { secret: string } }>('mutation { beginTotpEnrollment { secret } }', {}, signup.accessToken)).data.beginTotpEnrollment;
+    const confirmed = await call<{ confirmTotpEnrollment: string[] }>('mutation ($code: String!) { confirmTotpEnrollment(code: $code) }', { code: totpCode(secret, server.clock.now()) }, signup.accessToken);
+    expect(confirmed.data.confirmTotpEnrollment).toHaveLength(10);
+    // The enrolment used this step's code, and a code is accepted once: the program gets the next step's.
+    const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'example:typed-client'], {
+      cwd: ROOT,
+      env: { PATH: SYSTEM_PATH, GRAPHQL_URL: server.graphqlUrl, EMAIL: account.email, PASSWORD: account.password, TOTP_CODE: totpCode(secret, server.clock.now(), 1) },
+      timeout: 30_000,
+    });
+    const steps = stdout.trim().split('\n').map((line) => JSON.parse(line) as Step);
+    expect(steps.map((step) => step.step)).toEqual(['second-factor-required', 'logged-in', 'me', 'logged-out']);
+    expect(steps[0]).toEqual({ step: 'second-factor-required', methods: ['TOTP', 'RECOVERY_CODE'] });
+    expect(steps[2]).toMatchObject({ me: { email: account.email } });
+    expect(server.count('TypedClientCompleteLogin', { status: 200 })).toBe(1);
   });
 });

@@ -69,3 +69,20 @@ export const SendVerificationEmailMutation = graphql(`
     sendVerificationEmail
   }
 `);
+
+/** The second step of a login that answered SECOND_FACTOR_REQUIRED: the challenge and a code from the authenticator app (or a recovery code). */
+export const CompleteLoginMutation = graphql(`
+  mutation TypedClientCompleteLogin($challenge: String!, $code: String!) {
+    completeLogin(challenge: $challenge, code: $code, transport: BEARER) {
+      user {
+        id
+        email
+        name
+      }
+      accessToken
+      refreshToken
+      accessTokenExpiresAt
+      refreshTokenExpiresAt
+    }
+  }
+`);

@@ -8,9 +8,13 @@
  *
  * OUTLIVE_ACCESS_TOKEN=1 makes it wait until the access token expired before asking again (start
  * the server with ACCESS_TOKEN_TTL=5s to watch that without waiting 15 minutes).
+ *
+ * For an account with an authenticator app, login answers SECOND_FACTOR_REQUIRED with a challenge;
+ * the program then asks for a code (or takes TOTP_CODE) and finishes with completeLogin.
  */
 import { createAuthClient } from '../../../web/src/auth/index.ts';
-import { LoginMutation, MeQuery } from './documents.ts';
+import { createInterface } from 'node:readline/promises';
+import { CompleteLoginMutation, LoginMutation, MeQuery } from './documents.ts';
 
 const url = process.env.GRAPHQL_URL ?? 'http://localhost:4000/graphql';
 const email = process.env.EMAIL ?? '';
@@ -30,11 +34,33 @@ async function whoAmI() {
   return result.data.me;
 }
 
-try {
+/** A code from the person's authenticator app (or a recovery code): TOTP_CODE, else asked for on the terminal. */
+async function askForCode(): Promise<string> {
+  if (process.env.TOTP_CODE) return process.env.TOTP_CODE;
+  const terminal = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return (await terminal.question('Code from your authenticator app (or a recovery code): ')).trim();
+  } finally {
+    terminal.close();
+  }
+}
+
+/** Logs in; when the account has a second factor, finishes with a code. Answers the session's payload. */
+async function logIn() {
   const login = await client.mutation(LoginMutation, { input: { email, password } }).toPromise();
-  if (!login.data) throw new Error(`login failed: ${login.error?.message}`);
-  await auth.setSession(login.data.login);
-  report('logged-in', { user: login.data.login.user, accessTokenExpiresAt: login.data.login.accessTokenExpiresAt });
+  if (login.data) return login.data.login;
+  const second = login.error?.graphQLErrors.find((error) => error.extensions.code === 'SECOND_FACTOR_REQUIRED');
+  if (!second || typeof second.extensions.challenge !== 'string') throw new Error(`login failed: ${login.error?.message}`);
+  report('second-factor-required', { methods: second.extensions.methods });
+  const completed = await client.mutation(CompleteLoginMutation, { challenge: second.extensions.challenge, code: await askForCode() }).toPromise();
+  if (!completed.data) throw new Error(`completeLogin failed: ${completed.error?.message}`);
+  return completed.data.completeLogin;
+}
+
+try {
+  const session = await logIn();
+  await auth.setSession(session);
+  report('logged-in', { user: session.user, accessTokenExpiresAt: session.accessTokenExpiresAt });
 
   report('me', { me: await whoAmI() });
 

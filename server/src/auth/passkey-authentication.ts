@@ -1,5 +1,5 @@
-import { generateAuthenticationOptions, verifyAuthenticationResponse, type PublicKeyCredentialRequestOptionsJSON, type VerifiedAuthenticationResponse } from '@simplewebauthn/server';
-import { isoBase64URL } from '@simplewebauthn/server/helpers';
+import type { PublicKeyCredentialRequestOptionsJSON, VerifiedAuthenticationResponse } from '@simplewebauthn/server';
+import { webAuthnLibrary } from './webauthn-library.ts';
 import type { GraphQLContext } from '../builder.ts';
 import { User } from '../database/entities/user.entity.ts';
 import { emailNotVerified, invalidCredentials } from '../errors.ts';
@@ -29,7 +29,8 @@ export function passkeyNotAccepted() {
  */
 export async function passkeyAuthenticationOptions(context: CeremonyContext, { userId }: { userId?: string } = {}): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const em = context.em();
-  const allowCredentials = userId === undefined ? [] : (await credentialsOf(em, userId)).map(({ credentialId, transports }) => ({ id: isoBase64URL.fromBuffer(new Uint8Array(credentialId)), transports }));
+  const allowCredentials = userId === undefined ? [] : (await credentialsOf(em, userId)).map(({ credentialId, transports }) => ({ id: Buffer.from(credentialId).toString('base64url'), transports }));
+  const { generateAuthenticationOptions } = await webAuthnLibrary();
   const options = await generateAuthenticationOptions({
     rpID: relyingPartyOf(context.config).id,
     allowCredentials,
@@ -61,17 +62,18 @@ export async function verifyPasskeyAssertion(
     return passkeyNotAccepted();
   };
   if (!(await spendChallenge(em, challenge, { purpose: 'authentication', userId: expectedUserId ?? null, now: context.now() }))) throw refuse('unknown, used or expired challenge');
-  const passkey = await findPasskeyByCredentialId(em, Buffer.from(isoBase64URL.toBuffer(response.rawId)));
+  const passkey = await findPasskeyByCredentialId(em, Buffer.from(response.rawId, 'base64url'));
   if (!passkey) throw refuse('unknown credential');
   if (expectedUserId !== undefined && passkey.userId !== expectedUserId) throw refuse('credential of another account', { passkeyId: passkey.id });
   const userHandle = response.response.userHandle;
   // A discoverable login names its account only through the user handle, so it must be there.
-  if (userHandle === undefined ? expectedUserId === undefined : !passkey.userHandle.equals(Buffer.from(isoBase64URL.toBuffer(userHandle)))) {
+  if (userHandle === undefined ? expectedUserId === undefined : !passkey.userHandle.equals(Buffer.from(userHandle, 'base64url'))) {
     throw refuse('user handle missing or of another account', { passkeyId: passkey.id });
   }
   const rp = relyingPartyOf(context.config);
   let verified: VerifiedAuthenticationResponse | undefined;
   try {
+    const { verifyAuthenticationResponse } = await webAuthnLibrary();
     verified = await verifyAuthenticationResponse({
       response,
       expectedChallenge: challenge,

@@ -1,7 +1,9 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { generateRegistrationOptions, verifyRegistrationResponse, type VerifiedRegistrationResponse } from '@simplewebauthn/server';
-import { isoBase64URL } from '@simplewebauthn/server/helpers';
+import type { VerifiedRegistrationResponse } from '@simplewebauthn/server';
+import { webAuthnLibrary } from './webauthn-library.ts';
 import type { GraphQLContext } from '../builder.ts';
+import type { Viewer } from './request-authentication.ts';
+import { recordSecondFactorOnSession } from './step-up.ts';
 import { User } from '../database/entities/user.entity.ts';
 import { badUserInput } from '../errors.ts';
 import { chargeOrRefuse } from './login-limits.ts';
@@ -41,6 +43,7 @@ export async function passkeyRegistrationOptions(context: GraphQLContext, userId
   const user = await em.findOne(User, { id: userId });
   if (!user) throw registrationRefused();
   const rp = relyingPartyOf(context.config);
+  const { generateRegistrationOptions } = await webAuthnLibrary();
   const options = await generateRegistrationOptions({
     rpName: rp.name,
     rpID: rp.id,
@@ -49,7 +52,7 @@ export async function passkeyRegistrationOptions(context: GraphQLContext, userId
     userID: new Uint8Array(await userHandleOf(em, userId)),
     timeout: CEREMONY_TTL_MS,
     attestationType: 'none',
-    excludeCredentials: (await credentialsOf(em, userId)).map(({ credentialId, transports }) => ({ id: isoBase64URL.fromBuffer(new Uint8Array(credentialId)), transports })),
+    excludeCredentials: (await credentialsOf(em, userId)).map(({ credentialId, transports }) => ({ id: Buffer.from(credentialId).toString('base64url'), transports })),
     authenticatorSelection: { residentKey: 'required', requireResidentKey: true, userVerification: 'required' },
     supportedAlgorithmIDs: PASSKEY_ALGORITHMS,
   });
@@ -62,7 +65,8 @@ export async function passkeyRegistrationOptions(context: GraphQLContext, userId
  * same account, come from `PUBLIC_ORIGIN` for its host, and carry a verified user. Every refusal
  * is one BAD_USER_INPUT on `response` and adds nothing.
  */
-export async function registerPasskey(context: GraphQLContext, userId: string, input: { response: string; name: string }): Promise<PasskeySummary> {
+export async function registerPasskey(context: GraphQLContext, viewer: Viewer, input: { response: string; name: string }): Promise<PasskeySummary> {
+  const { userId } = viewer;
   const name = validatePasskeyName(input.name);
   const em = context.em();
   const charges = passkeyCharges(context, { registeringUserId: userId });
@@ -75,6 +79,7 @@ export async function registerPasskey(context: GraphQLContext, userId: string, i
   const rp = relyingPartyOf(context.config);
   let verified: VerifiedRegistrationResponse;
   try {
+    const { verifyRegistrationResponse } = await webAuthnLibrary();
     verified = await verifyRegistrationResponse({
       response,
       expectedChallenge: challenge,
@@ -95,10 +100,10 @@ export async function registerPasskey(context: GraphQLContext, userId: string, i
   }
   const { credential, credentialDeviceType, credentialBackedUp } = verified.registrationInfo;
   const added = await em
-    .transactional((tx) =>
-      insertPasskey(tx, {
+    .transactional(async (tx) => {
+      const inserted = await insertPasskey(tx, {
         userId,
-        credentialId: Buffer.from(isoBase64URL.toBuffer(credential.id)),
+        credentialId: Buffer.from(credential.id, 'base64url'),
         publicKey: Buffer.from(credential.publicKey),
         signCount: credential.counter,
         transports: response.response.transports ?? [],
@@ -106,8 +111,12 @@ export async function registerPasskey(context: GraphQLContext, userId: string, i
         backedUp: credentialBackedUp,
         name,
         now: context.now(),
-      }),
-    )
+      });
+      // Its creation proved the authenticator with user verification, as a confirmed app code does; recorded with
+      // the passkey, so a request that sees the passkey also sees this session's step-up.
+      if (inserted && inserted !== 'full') await recordSecondFactorOnSession(tx, viewer, context.now());
+      return inserted;
+    })
     .catch((error: unknown) => {
       if (!(error instanceof UniqueConstraintViolationException)) throw error;
       context.logger.info({ reason: 'credential already registered' }, 'passkey registration refused');

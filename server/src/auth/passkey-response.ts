@@ -1,4 +1,3 @@
-import { decodeClientDataJSON } from '@simplewebauthn/server/helpers';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { z } from 'zod';
 import { badUserInput } from '../errors.ts';
@@ -61,7 +60,7 @@ function parse<T extends { id: string; rawId: string; response: { clientDataJSON
   if (!result.success || result.data.id !== result.data.rawId) throw malformedPasskeyResponse();
   let challenge: unknown;
   try {
-    challenge = decodeClientDataJSON(result.data.response.clientDataJSON).challenge;
+    challenge = (JSON.parse(Buffer.from(result.data.response.clientDataJSON, 'base64url').toString('utf8')) as { challenge?: unknown }).challenge;
   } catch {
     throw malformedPasskeyResponse();
   }

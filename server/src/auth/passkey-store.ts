@@ -88,6 +88,12 @@ export async function renamePasskey(em: EntityManager, { userId, id, name }: { u
   return row && summaryOf(row);
 }
 
+/** Whether the account has a passkey: it is then a second factor, and a password alone no longer logs in. */
+export async function hasPasskeys(em: EntityManager, userId: string): Promise<boolean> {
+  const rows = await em.execute<{ one: number }[]>('select 1 as one from passkeys where user_id = ? limit 1', [userId]);
+  return rows.length > 0;
+}
+
 /** Removes one of the account's passkeys; false when it is not one of them. */
 export async function removePasskey(em: EntityManager, { userId, id }: { userId: string; id: string }): Promise<boolean> {
   const deleted = await em.execute<{ id: string }[]>('delete from passkeys where id = ? and user_id = ? returning id', [id, userId]);

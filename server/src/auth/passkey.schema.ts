@@ -5,6 +5,7 @@ import { AuthPayloadRef, TokenTransport } from './auth.schema.ts';
 import { logInWithPasskey, passkeyLoginOptions } from './passkey-authentication.ts';
 import { passkeyRegistrationOptions, registerPasskey, validatePasskeyName } from './passkey-registration.ts';
 import { listPasskeys, removePasskey, renamePasskey, type PasskeySummary } from './passkey-store.ts';
+import { requireRecentSecondFactor } from './step-up.ts';
 
 const PasskeyRef = builder.objectRef<PasskeySummary>('Passkey').implement({
   description: 'A passkey (WebAuthn credential) that signs in to this account.',
@@ -37,7 +38,12 @@ builder.mutationField('passkeyRegistrationOptions', (t) =>
     type: 'String',
     description:
       'Begins adding a passkey to the signed-in account: the JSON of PublicKeyCredentialCreationOptions for navigator.credentials.create() (e.g. @simplewebauthn/browser startRegistration). Valid for 5 minutes, once.',
-    resolve: async (_root, _args, context) => passkeyRegistrationOptions(context, (await context.viewer()).userId),
+    resolve: async (_root, _args, context) => {
+      const viewer = await context.viewer();
+      // A stolen session must not add a factor of its own to an account that already has one.
+      await requireRecentSecondFactor(context, viewer);
+      return passkeyRegistrationOptions(context, viewer.userId);
+    },
   }),
 );
 
@@ -46,7 +52,11 @@ builder.mutationField('registerPasskey', (t) =>
     type: PasskeyRef,
     description: "Finishes adding a passkey: `response` is the JSON of the browser's registration result, `name` 1 to 64 characters.",
     args: { response: t.arg.string({ required: true }), name: t.arg.string({ required: true }) },
-    resolve: async (_root, { response, name }, context) => registerPasskey(context, (await context.viewer()).userId, { response, name }),
+    resolve: async (_root, { response, name }, context) => {
+      const viewer = await context.viewer();
+      await requireRecentSecondFactor(context, viewer);
+      return registerPasskey(context, viewer, { response, name });
+    },
   }),
 );
 
@@ -70,8 +80,9 @@ builder.mutationField('removePasskey', (t) =>
     description: "Removes one of the signed-in user's passkeys; it can no longer sign in.",
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, context) => {
-      const { userId } = await context.viewer();
-      if (!(await removePasskey(context.em(), { userId, id: passkeyIdOf(id) }))) throw notYourPasskey();
+      const viewer = await context.viewer();
+      await requireRecentSecondFactor(context, viewer);
+      if (!(await removePasskey(context.em(), { userId: viewer.userId, id: passkeyIdOf(id) }))) throw notYourPasskey();
       return true;
     },
   }),

@@ -1,4 +1,4 @@
-import { createTransport } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Mailbox } from '../config.ts';
 import type { EmailBody } from './outbox.ts';
 
@@ -31,11 +31,13 @@ const TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTim
 
 /** Sends through `SMTP_URL` (nodemailer), a new connection per message, with short timeouts. */
 export function createRelayTransport({ smtpUrl, from }: { smtpUrl: string; from: Mailbox }): RelayTransport {
-  const transport = createTransport({ ...TIMEOUTS, url: smtpUrl });
+  // Loaded with the first message: nodemailer costs some 20 MB resident, which an instance that sends nothing should not pay.
+  let transport: Promise<Transporter> | undefined;
+  const transportOnce = () => (transport ??= import('nodemailer').then(({ createTransport }) => createTransport({ ...TIMEOUTS, url: smtpUrl })));
   const domain = from.address.slice(from.address.lastIndexOf('@') + 1);
   return {
     async send({ id, to, subject, body }, signal) {
-      await transport.sendMail({
+      await (await transportOnce()).sendMail({
         from: { name: from.name, address: from.address },
         to,
         subject,
@@ -50,7 +52,7 @@ export function createRelayTransport({ smtpUrl, from }: { smtpUrl: string; from:
         signal,
       });
     },
-    close: () => transport.close(),
+    close: () => void transport?.then((opened) => opened.close()),
   };
 }
 

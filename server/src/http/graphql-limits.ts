@@ -17,6 +17,7 @@ const AUTH_MUTATIONS = new Set([
   'changeEmail',
   'deleteAccount',
   'completeLogin',
+  'passkeySecondFactorOptions',
   'verifySecondFactor',
   'confirmTotpEnrollment',
   'passkeyRegistrationOptions',

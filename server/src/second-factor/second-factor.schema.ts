@@ -2,6 +2,7 @@ import { builder } from '../builder.ts';
 import { AuthPayloadRef, TokenTransport } from '../auth/auth.schema.ts';
 import { UserRef } from '../user/user.schema.ts';
 import { completeLoginWithCode } from './complete-login.ts';
+import { completeLoginWithPasskey, oneFactor, passkeySecondFactorOptions, verifySecondFactorWithPasskey } from './passkey-factor.ts';
 import { countRecoveryCodes } from './recovery-codes.ts';
 import { parseSecondFactorCode } from './second-factor-code.ts';
 import { verifySecondFactor } from './second-factor-verification.ts';
@@ -43,18 +44,20 @@ builder.mutationField('completeLogin', (t) =>
   t.field({
     type: AuthPayloadRef,
     description:
-      'Finishes a login (or password reset) that answered SECOND_FACTOR_REQUIRED: the challenge from that error and a code from the authenticator app or a recovery code. Answers like login.',
+      'Finishes a login (or password reset) that answered SECOND_FACTOR_REQUIRED: the challenge from that error and either a code (from the authenticator app, or a recovery code) or a passkey response (the JSON of the browser\'s authentication result for passkeySecondFactorOptions(challenge)). Answers like login.',
     args: {
       challenge: t.arg.string({ required: true }),
-      code: t.arg.string({ required: true }),
+      code: t.arg.string({ required: false }),
+      passkeyResponse: t.arg.string({ required: false }),
       transport: t.arg({ type: TokenTransport, defaultValue: 'COOKIE' }),
       deviceToken: t.arg.string({ required: false, description: 'The deviceToken of an earlier BEARER login, as for LoginInput.deviceToken; browsers send a cookie instead.' }),
     },
-    resolve: async (_root, { challenge, code, transport, deviceToken }, context) => {
-      const parsed = parseSecondFactorCode('code', code);
+    resolve: async (_root, { challenge, code, passkeyResponse, transport, deviceToken }, context) => {
+      const factor = oneFactor({ code, passkeyResponse });
       const via = transport ?? 'COOKIE';
       const presentedDeviceToken = via === 'BEARER' ? (deviceToken ?? undefined) : await context.deviceTokenCookie();
-      return completeLoginWithCode(context, { challenge, code: parsed, transport: via, presentedDeviceToken });
+      if ('passkeyResponse' in factor) return completeLoginWithPasskey(context, { challenge, passkeyResponse: factor.passkeyResponse, transport: via, presentedDeviceToken });
+      return completeLoginWithCode(context, { challenge, code: parseSecondFactorCode('code', factor.code), transport: via, presentedDeviceToken });
     },
   }),
 );
@@ -95,8 +98,22 @@ builder.mutationField('regenerateRecoveryCodes', (t) =>
 builder.mutationField('verifySecondFactor', (t) =>
   t.field({
     type: 'Boolean',
-    description: 'Proves a second factor on this session (an authenticator code or a recovery code), so sensitive changes are allowed for the next 10 minutes.',
-    args: { code: t.arg.string({ required: true }) },
-    resolve: (_root, { code }, context) => verifySecondFactor(context, code),
+    description:
+      "Proves a second factor on this session, so sensitive changes are allowed for the next 10 minutes: a code (authenticator app or recovery code) or a passkey response (the JSON of the browser's authentication result for passkeySecondFactorOptions).",
+    args: { code: t.arg.string({ required: false }), passkeyResponse: t.arg.string({ required: false }) },
+    resolve: (_root, { code, passkeyResponse }, context) => {
+      const factor = oneFactor({ code, passkeyResponse });
+      return 'passkeyResponse' in factor ? verifySecondFactorWithPasskey(context, factor.passkeyResponse) : verifySecondFactor(context, factor.code);
+    },
+  }),
+);
+
+builder.mutationField('passkeySecondFactorOptions', (t) =>
+  t.field({
+    type: 'String',
+    description:
+      "A passkey as the second factor: the JSON of PublicKeyCredentialRequestOptions for the account's passkeys, for the login of `challenge` (SECOND_FACTOR_REQUIRED's), or without it for the signed-in account (before a change that answered STEP_UP_REQUIRED). Valid for 5 minutes, once.",
+    args: { challenge: t.arg.string({ required: false }) },
+    resolve: (_root, { challenge }, context) => passkeySecondFactorOptions(context, { challenge }),
   }),
 );

@@ -1,9 +1,10 @@
-import { decodeBase32IgnorePadding } from '@oslojs/encoding';
-import { generateHOTP } from '@oslojs/otp';
 import { expect } from 'vitest';
+import { totpCode } from '@graphql-auth/test-kit/totp';
 import type { TestApp } from '@graphql-auth/test-kit/test-app';
 import { graphql, type GraphQLResponse } from '@graphql-auth/test-kit/graphql-request';
 import { LOGIN, newAccount, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
+
+export { totpCode };
 
 export type Account = ReturnType<typeof newAccount>;
 
@@ -25,10 +26,6 @@ export const COMPLETE_LOGIN = /* GraphQL */ `
   }
 `;
 
-/** The code an authenticator app shows at `at`, `steps` 30-second steps away, computed as RFC 6238 says. */
-export function totpCode(secret: string, at: Date, steps = 0): string {
-  return generateHOTP(decodeBase32IgnorePadding(secret), BigInt(Math.floor(at.getTime() / 30_000) + steps), 6);
-}
 
 /** Moves the test clock to the start of the next 30-second step, so a test's codes do not straddle a step by chance. */
 export function toNextStep(t: TestApp): void {

@@ -20,6 +20,7 @@ type Documents = {
     "\n  mutation TypedClientResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword, transport: BEARER) {\n      user {\n        id\n        email\n        emailVerified\n      }\n      accessToken\n      refreshToken\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n": typeof types.TypedClientResetPasswordDocument,
     "\n  mutation TypedClientVerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      email\n      emailVerified\n    }\n  }\n": typeof types.TypedClientVerifyEmailDocument,
     "\n  mutation TypedClientSendVerificationEmail {\n    sendVerificationEmail\n  }\n": typeof types.TypedClientSendVerificationEmailDocument,
+    "\n  mutation TypedClientCompleteLogin($challenge: String!, $code: String!) {\n    completeLogin(challenge: $challenge, code: $code, transport: BEARER) {\n      user {\n        id\n        email\n        name\n      }\n      accessToken\n      refreshToken\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n": typeof types.TypedClientCompleteLoginDocument,
 };
 const documents: Documents = {
     "\n  mutation TypedClientLogin($input: LoginInput!) {\n    login(input: $input, transport: BEARER) {\n      user {\n        id\n        email\n        name\n      }\n      accessToken\n      refreshToken\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n": types.TypedClientLoginDocument,
@@ -28,6 +29,7 @@ const documents: Documents = {
     "\n  mutation TypedClientResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword, transport: BEARER) {\n      user {\n        id\n        email\n        emailVerified\n      }\n      accessToken\n      refreshToken\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n": types.TypedClientResetPasswordDocument,
     "\n  mutation TypedClientVerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      email\n      emailVerified\n    }\n  }\n": types.TypedClientVerifyEmailDocument,
     "\n  mutation TypedClientSendVerificationEmail {\n    sendVerificationEmail\n  }\n": types.TypedClientSendVerificationEmailDocument,
+    "\n  mutation TypedClientCompleteLogin($challenge: String!, $code: String!) {\n    completeLogin(challenge: $challenge, code: $code, transport: BEARER) {\n      user {\n        id\n        email\n        name\n      }\n      accessToken\n      refreshToken\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n": types.TypedClientCompleteLoginDocument,
 };
 
 /**
@@ -68,6 +70,10 @@ export function graphql(source: "\n  mutation TypedClientVerifyEmail($token: Str
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation TypedClientSendVerificationEmail {\n    sendVerificationEmail\n  }\n"): (typeof documents)["\n  mutation TypedClientSendVerificationEmail {\n    sendVerificationEmail\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TypedClientCompleteLogin($challenge: String!, $code: String!) {\n    completeLogin(challenge: $challenge, code: $code, transport: BEARER) {\n      user {\n        id\n        email\n        name\n      }\n      accessToken\n      refreshToken\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n"): (typeof documents)["\n  mutation TypedClientCompleteLogin($challenge: String!, $code: String!) {\n    completeLogin(challenge: $challenge, code: $code, transport: BEARER) {\n      user {\n        id\n        email\n        name\n      }\n      accessToken\n      refreshToken\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
