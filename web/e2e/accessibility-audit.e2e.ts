@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { codeAtServerTime } from './support/authenticator-app.ts';
 import { expectPage, newAccount, openProfile, signUpInPage } from './support/browser.ts';
 import { logInAsProgram, type E2eServer } from './support/e2e-server.ts';
 import { serveAppToChromium } from './support/suite.ts';
@@ -93,6 +94,33 @@ describe('the web app’s accessibility audit', () => {
       await page.locator('[data-field-error="currentPassword"]').waitFor();
       await audit('change password with every field wrong', { rings: false });
 
+      await open(page, '/security', 'security');
+      await audit('security');
+      await page.getByRole('button', { name: 'Set up authenticator app' }).click();
+      await page.getByRole('img', { name: /^QR code/ }).waitFor();
+      await audit('security, setting up the authenticator app');
+      const secret = (await page.getByTestId('totp-secret').textContent()) ?? '';
+      await page.getByLabel('Code from the app').fill(codeAtServerTime(secret, server.clock));
+      await page.getByRole('button', { name: 'Turn on' }).click();
+      await page.getByTestId('recovery-codes').waitFor();
+      await audit('security with the recovery codes shown once');
+      await page.getByRole('button', { name: 'I saved them' }).click();
+      await audit('security with the authenticator app on');
+      // Past the step-up window of the login, so new recovery codes ask for a second factor.
+      server.clock.advance(11 * 60_000);
+      await page.getByRole('button', { name: 'New recovery codes…' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Make new codes' }).click();
+      await page.getByRole('dialog', { name: 'Confirm it’s you' }).waitFor();
+      await audit('security with the step-up dialog');
+      await page.keyboard.press('Escape');
+      await page.getByRole('button', { name: 'Log out' }).click();
+      await expectPage(page, 'login');
+      await page.getByLabel('Email').fill(account.email);
+      await page.getByLabel('Password').fill(account.password);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.getByLabel('Authentication code').waitFor();
+      await audit('login, second step');
+
       expect(violations).toEqual(Object.fromEntries(Object.keys(violations).map((state) => [state, []])));
       expect(faintRings).toEqual(Object.fromEntries(Object.keys(faintRings).map((state) => [state, []])));
       await profile.context.close();
@@ -153,6 +181,7 @@ describe('the web app’s accessibility audit', () => {
         ['/profile', 'profile'],
         ['/sessions', 'sessions'],
         ['/password', 'change-password'],
+        ['/security', 'security'],
       ] as const) {
         await open(page, path, name);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

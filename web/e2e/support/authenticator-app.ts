@@ -1,23 +1,19 @@
-import { decodeBase32IgnorePadding } from '@oslojs/encoding';
-import { generateHOTP } from '@oslojs/otp';
 import type { TestClock } from '@graphql-auth/test-kit/clock';
-
-const PERIOD_MS = 30_000;
+import { totpCode } from '@graphql-auth/test-kit/totp';
 
 /**
- * An authenticator app in the test: the code it shows for `secret` (base32, spaces allowed, as the
- * security page shows it) at the server's current time, RFC 6238 with SHA-1, 6 digits, 30 s.
+ * The code an authenticator app shows for `secret` (base32, grouped with spaces as the security
+ * page shows it) at the server's time, `steps` 30-second steps away.
  */
-export function totpCode(secret: string, clock: TestClock): string {
-  const key = decodeBase32IgnorePadding(secret.replace(/\s+/g, '').toUpperCase());
-  return generateHOTP(key, BigInt(Math.floor(clock.now().getTime() / PERIOD_MS)), 6);
+export function codeAtServerTime(secret: string, clock: TestClock, steps = 0): string {
+  return totpCode(secret.replace(/\s+/g, ''), clock.now(), steps);
 }
 
 /**
- * The next code the server accepts: a code is taken once per 30-second step, so the server's clock
- * moves to the next step first.
+ * The next code the server accepts: it takes a code once per 30-second step, so the server's
+ * clock moves to the next step first.
  */
 export function nextTotpCode(secret: string, clock: TestClock): string {
-  clock.advance(PERIOD_MS);
-  return totpCode(secret, clock);
+  clock.advance(30_000);
+  return codeAtServerTime(secret, clock);
 }

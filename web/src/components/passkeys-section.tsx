@@ -186,6 +186,7 @@ function AddPasskeyForm({ onAdded }: { onAdded(name: string): void }) {
   const [busy, setBusy] = useState(false);
   const [refusal, setRefusal] = useState<string>();
   const errors = useNameErrors();
+  const withStepUp = useStepUp();
 
   const refuse = (text: string) => {
     setBusy(false);
@@ -198,7 +199,8 @@ function AddPasskeyForm({ onAdded }: { onAdded(name: string): void }) {
     setRefusal(undefined);
     if (!errors.checkName(name)) return;
     setBusy(true);
-    const options = await registrationOptions({});
+    // An account with a second factor adds another only with one proven recently.
+    const options = await withStepUp(() => registrationOptions({}));
     if (!options.data) {
       setBusy(false);
       return errors.report(options.error);

@@ -1,6 +1,8 @@
 import { useId, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { useMutation } from 'urql';
+import { announce } from '../announcer.ts';
 import { graphql } from '../gql';
+import { authenticateWithPasskey } from '../passkey-ceremony.ts';
 import type { SecondFactorMethod } from '../second-factor.ts';
 import { useModalDialog } from '../use-modal-dialog.ts';
 import { useServerErrors } from '../use-server-errors.ts';
@@ -9,8 +11,14 @@ import { FormAlert } from './form-alert.tsx';
 import { SubmitButton } from './submit-button.tsx';
 
 const VerifySecondFactorMutation = graphql(`
-  mutation VerifySecondFactor($code: String!) {
-    verifySecondFactor(code: $code)
+  mutation VerifySecondFactor($code: String, $passkeyResponse: String) {
+    verifySecondFactor(code: $code, passkeyResponse: $passkeyResponse)
+  }
+`);
+
+const StepUpPasskeyOptionsMutation = graphql(`
+  mutation StepUpPasskeyOptions {
+    passkeySecondFactorOptions
   }
 `);
 
@@ -27,6 +35,7 @@ const INPUTS = ['code'] as const;
 function StepUpForm({
   request,
   input,
+  passkeyButton,
   titleId,
   descriptionId,
   onVerified,
@@ -34,19 +43,48 @@ function StepUpForm({
 }: {
   request: StepUpRequest;
   input: RefObject<HTMLInputElement | null>;
+  passkeyButton: RefObject<HTMLButtonElement | null>;
   titleId: string;
   descriptionId: string;
   onVerified(): void;
   onCancel(): void;
 }) {
   const [{ fetching }, verify] = useMutation(VerifySecondFactorMutation);
+  const [, passkeyOptions] = useMutation(StepUpPasskeyOptionsMutation);
   const [code, setCode] = useState('');
+  const [passkeyBusy, setPasskeyBusy] = useState(false);
+  const [passkeyRefusal, setPasskeyRefusal] = useState<string>();
   const errors = useServerErrors(INPUTS);
-  const passkeyOnly = request.methods.length > 0 && request.methods.every((method) => method === 'PASSKEY');
+  const byCode = request.methods.includes('TOTP') || request.methods.includes('RECOVERY_CODE');
+  const byPasskey = request.methods.includes('PASSKEY');
+
+  const refusePasskey = (text: string) => {
+    setPasskeyBusy(false);
+    setPasskeyRefusal(text);
+    announce(text);
+  };
+
+  const proveWithPasskey = async () => {
+    setPasskeyRefusal(undefined);
+    errors.report(undefined);
+    setPasskeyBusy(true);
+    const options = await passkeyOptions({});
+    if (!options.data) {
+      setPasskeyBusy(false);
+      return errors.report(options.error);
+    }
+    const ceremony = await authenticateWithPasskey(options.data.passkeySecondFactorOptions);
+    if (!ceremony.ok) return refusePasskey(ceremony.message);
+    const result = await verify({ passkeyResponse: ceremony.response });
+    setPasskeyBusy(false);
+    if (result.error) return errors.report(result.error);
+    onVerified();
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!errors.check(code.trim() ? {} : { code: 'Enter the 6-digit code from your authenticator app, or one of your recovery codes.' })) return;
+    setPasskeyRefusal(undefined);
     const result = await verify({ code });
     if (result.error) return errors.report(result.error);
     onVerified();
@@ -56,34 +94,46 @@ function StepUpForm({
     <form ref={errors.formRef} onSubmit={submit} noValidate data-form="step-up">
       <h2 id={titleId}>Confirm it’s you</h2>
       <p id={descriptionId} className="muted">
-        This change needs your second factor. Enter the code your authenticator app shows, or one of your recovery codes.
+        {byCode
+          ? `This change needs your second factor. Enter the code your authenticator app shows, or one of your recovery codes${byPasskey ? ', or use a passkey' : ''}.`
+          : 'This change needs your second factor: use one of your passkeys.'}
       </p>
       <div className="form dialog-form">
         {errors.formMessage && <FormAlert tone="error">{errors.formMessage}</FormAlert>}
-        {request.methods.includes('PASSKEY') && (
-          <p className="muted small">
-            {passkeyOnly
-              ? 'Passkeys cannot confirm a change yet. Set up an authenticator app to make this change.'
-              : 'Passkeys cannot confirm a change yet: use a code.'}
-          </p>
+        {passkeyRefusal && !errors.formMessage && <FormAlert tone="error">{passkeyRefusal}</FormAlert>}
+        {byCode && (
+          <Field
+            label="Code"
+            name="code"
+            autoComplete="one-time-code"
+            spellCheck={false}
+            autoCapitalize="off"
+            value={code}
+            onChange={setCode}
+            error={errors.fields.code}
+            hint="6 digits from the app, or a recovery code."
+            inputRef={input}
+          />
         )}
-        <Field
-          label="Code"
-          name="code"
-          autoComplete="one-time-code"
-          spellCheck={false}
-          autoCapitalize="off"
-          value={code}
-          onChange={setCode}
-          error={errors.fields.code}
-          hint="6 digits from the app, or a recovery code."
-          inputRef={input}
-        />
       </div>
       <div className="dialog-actions">
-        <SubmitButton busy={fetching} busyLabel="Checking…" disabled={errors.waiting}>
-          Confirm
-        </SubmitButton>
+        {byCode && (
+          <SubmitButton busy={fetching && !passkeyBusy} busyLabel="Checking…" disabled={errors.waiting || passkeyBusy}>
+            Confirm
+          </SubmitButton>
+        )}
+        {byPasskey && (
+          <button
+            type="button"
+            ref={byCode ? undefined : passkeyButton}
+            className={`button button-${byCode ? 'secondary' : 'primary'}`}
+            aria-disabled={passkeyBusy || errors.waiting || undefined}
+            aria-busy={passkeyBusy || undefined}
+            onClick={passkeyBusy || errors.waiting ? undefined : () => void proveWithPasskey()}
+          >
+            {passkeyBusy ? 'Waiting for your passkey…' : 'Use a passkey'}
+          </button>
+        )}
         <button type="button" className="button button-secondary" onClick={onCancel}>
           Cancel
         </button>
@@ -94,13 +144,16 @@ function StepUpForm({
 
 /**
  * Asks for a second factor when a sensitive change answered `STEP_UP_REQUIRED`, in a modal
- * `<dialog>` like {@link PasswordDialog}'s: focus starts in the code field, Escape or Cancel gives
- * up with focus back where it was. A right code proves the factor on this session
- * (`verifySecondFactor`), and the caller retries the change.
+ * `<dialog>` like {@link PasswordDialog}'s: focus starts in the code field (on "Use a passkey" for
+ * an account with passkeys only), Escape or Cancel gives up with focus back where it was. A right
+ * code or passkey proves the factor on this session (`verifySecondFactor`), and the caller
+ * retries the change.
  */
 export function StepUpDialog({ request }: { request: StepUpRequest | undefined }) {
   const input = useRef<HTMLInputElement>(null);
-  const modal = useModalDialog(request !== undefined, input);
+  const passkeyButton = useRef<HTMLButtonElement>(null);
+  const byCode = request ? request.methods.includes('TOTP') || request.methods.includes('RECOVERY_CODE') : true;
+  const modal = useModalDialog(request !== undefined, byCode ? input : passkeyButton);
   const titleId = useId();
   const descriptionId = useId();
 
@@ -126,6 +179,7 @@ export function StepUpDialog({ request }: { request: StepUpRequest | undefined }
         <StepUpForm
           request={request}
           input={input}
+          passkeyButton={passkeyButton}
           titleId={titleId}
           descriptionId={descriptionId}
           onVerified={() => finish(true)}

@@ -27,8 +27,10 @@ type Documents = {
     "\n  mutation RegisterPasskey($name: String!, $response: String!) {\n    registerPasskey(name: $name, response: $response) {\n      id\n      name\n    }\n  }\n": typeof types.RegisterPasskeyDocument,
     "\n  mutation RenamePasskey($id: ID!, $name: String!) {\n    renamePasskey(id: $id, name: $name) {\n      id\n      name\n    }\n  }\n": typeof types.RenamePasskeyDocument,
     "\n  mutation RemovePasskey($id: ID!) {\n    removePasskey(id: $id)\n  }\n": typeof types.RemovePasskeyDocument,
-    "\n  mutation CompleteLogin($challenge: String!, $code: String!) {\n    completeLogin(challenge: $challenge, code: $code) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.CompleteLoginDocument,
-    "\n  mutation VerifySecondFactor($code: String!) {\n    verifySecondFactor(code: $code)\n  }\n": typeof types.VerifySecondFactorDocument,
+    "\n  mutation CompleteLogin($challenge: String!, $code: String, $passkeyResponse: String) {\n    completeLogin(challenge: $challenge, code: $code, passkeyResponse: $passkeyResponse) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.CompleteLoginDocument,
+    "\n  mutation PasskeySecondFactorOptions($challenge: String) {\n    passkeySecondFactorOptions(challenge: $challenge)\n  }\n": typeof types.PasskeySecondFactorOptionsDocument,
+    "\n  mutation VerifySecondFactor($code: String, $passkeyResponse: String) {\n    verifySecondFactor(code: $code, passkeyResponse: $passkeyResponse)\n  }\n": typeof types.VerifySecondFactorDocument,
+    "\n  mutation StepUpPasskeyOptions {\n    passkeySecondFactorOptions\n  }\n": typeof types.StepUpPasskeyOptionsDocument,
     "\n  mutation SendVerificationEmail {\n    sendVerificationEmail\n  }\n": typeof types.SendVerificationEmailDocument,
     "\n  query PasswordAccount {\n    me {\n      id\n      email\n    }\n  }\n": typeof types.PasswordAccountDocument,
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": typeof types.ChangePasswordDocument,
@@ -64,8 +66,10 @@ const documents: Documents = {
     "\n  mutation RegisterPasskey($name: String!, $response: String!) {\n    registerPasskey(name: $name, response: $response) {\n      id\n      name\n    }\n  }\n": types.RegisterPasskeyDocument,
     "\n  mutation RenamePasskey($id: ID!, $name: String!) {\n    renamePasskey(id: $id, name: $name) {\n      id\n      name\n    }\n  }\n": types.RenamePasskeyDocument,
     "\n  mutation RemovePasskey($id: ID!) {\n    removePasskey(id: $id)\n  }\n": types.RemovePasskeyDocument,
-    "\n  mutation CompleteLogin($challenge: String!, $code: String!) {\n    completeLogin(challenge: $challenge, code: $code) {\n      ...AuthPayloadFields\n    }\n  }\n": types.CompleteLoginDocument,
-    "\n  mutation VerifySecondFactor($code: String!) {\n    verifySecondFactor(code: $code)\n  }\n": types.VerifySecondFactorDocument,
+    "\n  mutation CompleteLogin($challenge: String!, $code: String, $passkeyResponse: String) {\n    completeLogin(challenge: $challenge, code: $code, passkeyResponse: $passkeyResponse) {\n      ...AuthPayloadFields\n    }\n  }\n": types.CompleteLoginDocument,
+    "\n  mutation PasskeySecondFactorOptions($challenge: String) {\n    passkeySecondFactorOptions(challenge: $challenge)\n  }\n": types.PasskeySecondFactorOptionsDocument,
+    "\n  mutation VerifySecondFactor($code: String, $passkeyResponse: String) {\n    verifySecondFactor(code: $code, passkeyResponse: $passkeyResponse)\n  }\n": types.VerifySecondFactorDocument,
+    "\n  mutation StepUpPasskeyOptions {\n    passkeySecondFactorOptions\n  }\n": types.StepUpPasskeyOptionsDocument,
     "\n  mutation SendVerificationEmail {\n    sendVerificationEmail\n  }\n": types.SendVerificationEmailDocument,
     "\n  query PasswordAccount {\n    me {\n      id\n      email\n    }\n  }\n": types.PasswordAccountDocument,
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": types.ChangePasswordDocument,
@@ -157,11 +161,19 @@ export function graphql(source: "\n  mutation RemovePasskey($id: ID!) {\n    rem
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CompleteLogin($challenge: String!, $code: String!) {\n    completeLogin(challenge: $challenge, code: $code) {\n      ...AuthPayloadFields\n    }\n  }\n"): (typeof documents)["\n  mutation CompleteLogin($challenge: String!, $code: String!) {\n    completeLogin(challenge: $challenge, code: $code) {\n      ...AuthPayloadFields\n    }\n  }\n"];
+export function graphql(source: "\n  mutation CompleteLogin($challenge: String!, $code: String, $passkeyResponse: String) {\n    completeLogin(challenge: $challenge, code: $code, passkeyResponse: $passkeyResponse) {\n      ...AuthPayloadFields\n    }\n  }\n"): (typeof documents)["\n  mutation CompleteLogin($challenge: String!, $code: String, $passkeyResponse: String) {\n    completeLogin(challenge: $challenge, code: $code, passkeyResponse: $passkeyResponse) {\n      ...AuthPayloadFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation VerifySecondFactor($code: String!) {\n    verifySecondFactor(code: $code)\n  }\n"): (typeof documents)["\n  mutation VerifySecondFactor($code: String!) {\n    verifySecondFactor(code: $code)\n  }\n"];
+export function graphql(source: "\n  mutation PasskeySecondFactorOptions($challenge: String) {\n    passkeySecondFactorOptions(challenge: $challenge)\n  }\n"): (typeof documents)["\n  mutation PasskeySecondFactorOptions($challenge: String) {\n    passkeySecondFactorOptions(challenge: $challenge)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation VerifySecondFactor($code: String, $passkeyResponse: String) {\n    verifySecondFactor(code: $code, passkeyResponse: $passkeyResponse)\n  }\n"): (typeof documents)["\n  mutation VerifySecondFactor($code: String, $passkeyResponse: String) {\n    verifySecondFactor(code: $code, passkeyResponse: $passkeyResponse)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StepUpPasskeyOptions {\n    passkeySecondFactorOptions\n  }\n"): (typeof documents)["\n  mutation StepUpPasskeyOptions {\n    passkeySecondFactorOptions\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
