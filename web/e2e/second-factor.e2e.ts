@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { codeAtServerTime, nextTotpCode } from './support/authenticator-app.ts';
 import { expectPage, fieldError, formMessage, navLink, newAccount, openProfile, screenshot, signUpInPage, type Account } from './support/browser.ts';
 import type { E2eServer } from './support/e2e-server.ts';
-import { focusedElement, forgetAnnouncements, hear, recordAnnouncements } from './support/screen-reader.ts';
+import { mailMark, nextLink } from './support/mailbox.ts';
+import { announcements, focusedElement, forgetAnnouncements, hear, recordAnnouncements } from './support/screen-reader.ts';
 import { serveAppToChromium } from './support/suite.ts';
 
 const SECOND_STEP = 'Password accepted. Enter the code from your authenticator app, or a recovery code, to finish logging in.';
@@ -14,6 +15,7 @@ const TURNED_ON = 'The authenticator app is on. Save your recovery codes: they a
 const NEW_CODES = 'New recovery codes: the old ones no longer work. Save these: they are shown only once.';
 const STEP_UP_NEEDED = 'For your security, this change needs your second factor: confirm it is you, then try again.';
 const PASSWORD_CHANGED = 'Your password was changed. Your other devices were logged out.';
+const PASSWORD_RESET = 'Your password was reset and you are logged in. Every other device was logged out.';
 
 /** Past the 10 minutes in which a second factor proven at login allows sensitive changes. */
 const PAST_STEP_UP_WINDOW_MS = 11 * 60_000;
@@ -218,3 +220,76 @@ describe('the second factor in Chromium', () => {
     await profile.context.close();
   });
 });
+
+describe('the second factor in Chromium, with a tight login limit', () => {
+  let server: E2eServer;
+  let browser: Browser;
+  // Wrong codes count like wrong passwords: three tries in 15 minutes from one address.
+  serveAppToChromium((started) => ({ server, browser } = started), { env: { LOGIN_LIMIT_ACCOUNT_IP: '3/15m' } });
+
+  it('asks for the code after a password reset too, and counts the wait down once wrong codes meet the limit, its button inactive', async () => {
+    const profile = await openProfile(browser, server);
+    await recordAnnouncements(profile.context);
+    const page = await profile.newTab();
+    const account = newAccount();
+    await signUpInPage(page, account);
+    await navLink(page, 'Security').click();
+    await expectPage(page, 'security');
+    await page.getByRole('button', { name: 'Set up authenticator app' }).click();
+    const secret = (await page.getByTestId('totp-secret').textContent()) ?? '';
+    await page.getByLabel('Code from the app').fill(codeAtServerTime(secret, server.clock));
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    await page.getByRole('button', { name: 'I saved them' }).click();
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await expectPage(page, 'login');
+
+    // The reset link proves the address, not the second factor: the reset page asks for a code.
+    const mark = mailMark(server.mail);
+    const request = await fetch(server.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation ($email: String!) { requestPasswordReset(email: $email) }', variables: { email: account.email } }),
+    });
+    expect(request.status).toBe(200);
+    const { link } = await nextLink(server.mail, account.email, '/reset-password', mark);
+    await page.goto(link.href);
+    await expectPage(page, 'reset-password');
+    const newPassword = 'a fresh start here';
+    await page.getByLabel('New password', { exact: true }).fill(newPassword);
+    await page.getByLabel('Repeat the new password').fill(newPassword);
+    await page.getByRole('button', { name: 'Reset password' }).click();
+    expect(await hear(page, SECOND_STEP)).toEqual([SECOND_STEP]);
+    expect(await focusedElement(page)).toMatchObject({ role: 'textbox', name: 'Authentication code' });
+    await page.keyboard.type(nextTotpCode(secret, server.clock));
+    await page.keyboard.press('Enter');
+    await expectPage(page, 'profile');
+    await expect.poll(() => focusedElement(page)).toMatchObject({ role: 'heading', name: account.name });
+    await formMessage(page, PASSWORD_RESET).waitFor();
+
+    // Wrong codes after the new password, until the limit: the wait is counted down and announced once.
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await expectPage(page, 'login');
+    await page.getByLabel('Email').fill(account.email);
+    await page.getByLabel('Password').fill(newPassword);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByLabel('Authentication code').waitFor();
+    await forgetAnnouncements(page);
+    const limited = formMessage(page, 'Too many attempts. Try again in');
+    for (let attempt = 0; attempt < 4 && !(await limited.isVisible()); attempt += 1) {
+      await page.getByLabel('Authentication code').fill(codeAtServerTime(secret, server.clock, -20 - attempt));
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await expect.poll(async () => (await limited.isVisible()) || (await fieldError(page, 'code').isVisible())).toBe(true);
+    }
+    await limited.waitFor();
+    expect(server.count('CompleteLogin', { status: 429 })).toBe(1);
+    const waits = async () => (await announcements(page)).filter((text) => text.startsWith('Too many attempts. Try again in '));
+    await expect.poll(waits).toHaveLength(1);
+    // The countdown ticks on the page, not in the screen reader's ear.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await waits()).toHaveLength(1);
+    expect(await page.getByRole('button', { name: 'Verify' }).getAttribute('aria-disabled')).toBe('true');
+    await screenshot(page, 'login-second-step-rate-limited');
+    await profile.context.close();
+  });
+});
+
