@@ -45,7 +45,8 @@ RUN npm ci --workspace=server --omit=dev --omit=optional --no-audit --no-fund \
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
-    PORT=4000
+    PORT=4000 \
+    MALLOC_ARENA_MAX=2
 WORKDIR /app
 # Owned by root and read-only for the user the server runs as.
 COPY --from=deps /app ./
@@ -59,4 +60,4 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/readyz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # SIGTERM lets in-flight requests finish (up to 10 s), then closes the pool and exits 0.
 STOPSIGNAL SIGTERM
-CMD ["node", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=4", "dist/main.js"]

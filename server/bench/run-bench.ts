@@ -49,13 +49,14 @@ import { startServerProcess, stopServerProcess, waitUntilReady, type ServerProce
 import { residentMiB } from './resident-memory.ts';
 import { migrate, prepareDatabase, serverEnvironment, type CleanUp } from './setup.ts';
 import { buildServer } from '../build.ts';
+import { PRODUCTION_NODE_FLAGS } from '../production-runtime.ts';
 import { benchExitStatus } from './verdict.ts';
 
 /**
  * The server as production runs it (`node dist/main.js`, built by `buildServer`), keeping only the
  * tail of its output: it logs every request.
  */
-const PRODUCTION_BUILD: ServerProcessOptions = { entry: 'dist/main.js', keepChars: 32_000 };
+const PRODUCTION_BUILD: ServerProcessOptions = { entry: 'dist/main.js', nodeFlags: PRODUCTION_NODE_FLAGS, keepChars: 32_000 };
 
 /** Start-ups are timed, so `/readyz` is polled often. */
 const READY = { withinMs: 30_000, pollEveryMs: 10 };
@@ -170,7 +171,7 @@ async function measure({
     }
 
     const profile = await profileDestination(options);
-    const nodeFlags = [...options.nodeFlags, ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile.dir}`, `--cpu-prof-name=${profile.name}`] : [])];
+    const nodeFlags = [...PRODUCTION_NODE_FLAGS, ...options.nodeFlags, ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile.dir}`, `--cpu-prof-name=${profile.name}`] : [])];
     server = startServerProcess(serverEnv, { ...PRODUCTION_BUILD, nodeFlags, logFile: options.serverLog });
     const running = server;
     cleanUps.add(async () => void (running.hasExited() || running.child.kill('SIGKILL')));

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createDatabase, startThrowawayCluster } from '@graphql-auth/test-kit/postgres';
 import { SERVER_DIR } from '@graphql-auth/test-kit/server-process';
+import { PRODUCTION_ENVIRONMENT } from '../production-runtime.ts';
 
 /** Something to undo at the end of the run (or on SIGINT/SIGTERM), in reverse order of registration. */
 export type CleanUp = () => Promise<void>;
@@ -56,6 +57,7 @@ export async function serverEnvironment({ port, databaseUrl, bcryptCost, extra }
     TRUST_PROXY: '1',
     KEY_ENCRYPTION_SECRET: randomBytes(32).toString('base64url'),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    ...PRODUCTION_ENVIRONMENT,
     ...(await generousLimits()),
     ...extra,
   };

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PRODUCTION_ENVIRONMENT, PRODUCTION_NODE_FLAGS } from '../production-runtime.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
@@ -61,6 +62,15 @@ describe('the deployment files', () => {
     expect(installs[2], 'the runtime dependencies').toMatch(/--workspace=server --omit=dev --omit=optional/);
     // The runtime runs the compiled server, not its TypeScript.
     expect(dockerfile).toMatch(/^COPY --from=build-server \/app\/server\/dist server\/dist$/m);
-    expect(dockerfile).toMatch(/^CMD \["node", "dist\/main\.js"\]$/m);
+    expect(dockerfile).toContain(`CMD ${JSON.stringify(['node', ...PRODUCTION_NODE_FLAGS, 'dist/main.js']).replaceAll(',', ', ')}`);
+  });
+
+  it('run the built server as the benchmark measured it: npm start, the server workspace and the image', () => {
+    const settings = Object.entries(PRODUCTION_ENVIRONMENT);
+    for (const script of [JSON.parse(read('package.json')).scripts.start, JSON.parse(read('server/package.json')).scripts.start] as string[]) {
+      for (const [name, value] of settings) expect(script).toContain(`${name}=\${${name}:-${value}} node ${PRODUCTION_NODE_FLAGS.join(' ')} `);
+    }
+    const dockerfile = read('Dockerfile');
+    for (const [name, value] of settings) expect(dockerfile).toMatch(new RegExp(`^\\s+${name}=${value}$`, 'm'));
   });
 });
