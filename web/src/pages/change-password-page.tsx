@@ -10,6 +10,7 @@ import { Link } from '../router.tsx';
 import { useStepUp } from '../step-up.tsx';
 import { usePageArrival } from '../use-page-arrival.ts';
 import { useServerErrors } from '../use-server-errors.ts';
+import { NewPasswordFields } from '../components/new-password-fields.tsx';
 
 /** The account's email, for the hidden username field password managers file the new password under. */
 const PasswordAccountQuery = graphql(`
@@ -88,24 +89,12 @@ export function ChangePasswordPage() {
           <p className="form-aside">
             <Link to="/forgot-password">Forgot it? Reset it by email</Link>
           </p>
-          <Field
-            label="New password"
-            name="newPassword"
-            type="password"
-            autoComplete="new-password"
-            value={newPassword}
-            onChange={setNewPassword}
-            error={errors.fields.newPassword}
-            hint="At least 8 characters."
-          />
-          <Field
-            label="Repeat the new password"
-            name="confirmation"
-            type="password"
-            autoComplete="new-password"
-            value={confirmation}
-            onChange={setConfirmation}
-            error={errors.fields.confirmation}
+          <NewPasswordFields
+            password={newPassword}
+            confirmation={confirmation}
+            onPasswordChange={setNewPassword}
+            onConfirmationChange={setConfirmation}
+            errors={errors.fields}
           />
           <div className="form-actions">
             <SubmitButton busy={fetching} busyLabel="Changing…" disabled={errors.waiting}>

@@ -3,7 +3,6 @@ import { useMutation } from 'urql';
 import { takeAddressToken } from '../address-token.ts';
 import { announce } from '../announcer.ts';
 import { AuthFrame } from '../components/auth-layout.tsx';
-import { Field } from '../components/field.tsx';
 import { FormAlert } from '../components/form-alert.tsx';
 import { SecondFactorStep } from '../components/second-factor-step.tsx';
 import { SubmitButton } from '../components/submit-button.tsx';
@@ -16,6 +15,7 @@ import { loginChallengeOf, type LoginChallenge } from '../second-factor.ts';
 import { useAuth } from '../session.ts';
 import { usePageArrival } from '../use-page-arrival.ts';
 import { useServerErrors } from '../use-server-errors.ts';
+import { NewPasswordFields } from '../components/new-password-fields.tsx';
 
 const ResetPasswordMutation = graphql(`
   mutation ResetPassword($token: String!, $newPassword: String!) {
@@ -143,24 +143,12 @@ export function ResetPasswordPage() {
         {usable ? (
           <form className="form" ref={errors.formRef} onSubmit={submit} noValidate>
             {formMessage && <FormAlert tone="error">{formMessage}</FormAlert>}
-            <Field
-              label="New password"
-              name="newPassword"
-              type="password"
-              autoComplete="new-password"
-              value={newPassword}
-              onChange={setNewPassword}
-              error={errors.fields.newPassword}
-              hint="At least 8 characters. A few unrelated words work well."
-            />
-            <Field
-              label="Repeat the new password"
-              name="confirmation"
-              type="password"
-              autoComplete="new-password"
-              value={confirmation}
-              onChange={setConfirmation}
-              error={errors.fields.confirmation}
+            <NewPasswordFields
+              password={newPassword}
+              confirmation={confirmation}
+              onPasswordChange={setNewPassword}
+              onConfirmationChange={setConfirmation}
+              errors={errors.fields}
             />
             <SubmitButton busy={fetching} busyLabel="Resetting…" disabled={errors.waiting} block>
               Reset password

@@ -11,6 +11,7 @@ import { graphql } from '../gql';
 import { Link } from '../router.tsx';
 import { useAuth } from '../session.ts';
 import { useServerErrors } from '../use-server-errors.ts';
+import { NEW_PASSWORD_HINT } from '../components/new-password-fields.tsx';
 
 const SignUpMutation = graphql(`
   mutation SignUp($input: SignupInput!) {
@@ -85,7 +86,7 @@ export function SignupPage() {
           value={password}
           onChange={setPassword}
           error={errors.fields.password}
-          hint="At least 8 characters. A few unrelated words work well."
+          hint={NEW_PASSWORD_HINT}
         />
         <SubmitButton busy={fetching} busyLabel="Creating your account…" disabled={errors.waiting} block>
           Create account
