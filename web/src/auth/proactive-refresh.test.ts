@@ -57,6 +57,20 @@ describe('refreshing before expiry (willAuthError)', () => {
     auth.dispose();
   });
 
+  it.each([
+    ['completeLogin', 'mutation CompleteLogin($c: String!) { completeLogin(challenge: $c, code: "123456") { accessTokenExpiresAt } }', { c: 'not-a-challenge' }, 'INVALID_CREDENTIALS'],
+    ['loginWithPasskey', 'mutation LoginWithPasskey($r: String!) { loginWithPasskey(response: $r) { accessTokenExpiresAt } }', { r: '{}' }, 'BAD_USER_INPUT'],
+  ])('sends %s as it is, with the token near expiry, and does not refresh on its error', async (_name, document, variables, code) => {
+    const { client, auth } = cookieClient(server, { now: server.clock.now });
+    await signUp(client, auth);
+    const before = server.count(REFRESH);
+    server.clock.advance(3_000);
+    const result = await client.mutation(document, variables).toPromise();
+    expect(result.error?.graphQLErrors[0]?.extensions).toMatchObject({ code });
+    expect(server.count(REFRESH) - before, 'nothing refreshed on its way or after').toBe(0);
+    auth.dispose();
+  });
+
   it('does not refresh early while the token has more than the margin left', async () => {
     const { client, auth } = cookieClient(server, { now: server.clock.now });
     await signUp(client, auth);
