@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
 import { graphql } from '@graphql-auth/test-kit/graphql-request';
 import { ME, newAccount, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
+import { hotPool, type HotPool, type HotStatement } from '../src/database/hot-statements.ts';
+import { createProfileCache } from '../src/user/profile-cache.ts';
 
 const UPDATE_NAME = 'mutation($name: String) { updateProfile(name: $name) { name } }';
 
@@ -56,5 +58,31 @@ describe('the profile `me` answers with, kept per instance', () => {
     a.clock.advance(61_000);
     const me = await graphql(a.app, ME, { token });
     expect(me.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('does not keep a profile read while a change committed: the next read sees the change', async () => {
+    const signup = await graphql<{ signup: AuthPayloadData }>(a.app, SIGNUP, { variables: { input: newAccount({ name: 'Old' }), transport: 'BEARER' } });
+    const userId = signup.data!.signup.user.id;
+    const pool = hotPool(await a.orm.driver.getConnection().getNativeClient(), { prepared: false });
+    // The real pool, with the first read's answer held back until the test lets it go.
+    let letGo: () => void = () => {};
+    const held = new Promise<void>((resolve) => (letGo = resolve));
+    let reads = 0;
+    const slowFirstRead: HotPool = {
+      async run<Row>(statement: HotStatement) {
+        const result = await pool.run<Row>(statement);
+        if (++reads === 1) await held;
+        return result;
+      },
+    };
+    const cache = createProfileCache();
+    const inFlight = cache.read(slowFirstRead, userId, a.clock.now());
+    while (reads === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    // The change commits and is announced while the old row is on its way.
+    await a.orm.em.fork().execute(`update users set name = 'New' where id = ?`, [userId]);
+    cache.forget(userId);
+    letGo();
+    expect((await inFlight)?.name).toBe('Old');
+    expect((await cache.read(slowFirstRead, userId, a.clock.now()))?.name).toBe('New');
   });
 });

@@ -5,7 +5,7 @@ import { AppShell } from './components/app-shell.tsx';
 import { PageError } from './components/page-error.tsx';
 import { SplashScreen } from './components/splash-screen.tsx';
 import { errorMessage, sessionEndedMessage } from './error-messages.ts';
-import { graphql } from './gql';
+import { ViewerQuery } from './viewer.ts';
 import { ChangePasswordPage } from './pages/change-password-page.tsx';
 import { ConfirmEmailPage } from './pages/confirm-email-page.tsx';
 import { ForgotPasswordPage } from './pages/forgot-password-page.tsx';
@@ -20,17 +20,6 @@ import { VerifyEmailPage } from './pages/verify-email-page.tsx';
 import { Redirect, redirectedFrom, usePathname } from './router.tsx';
 import { useAuthState } from './session.ts';
 
-const ViewerQuery = graphql(`
-  query Viewer {
-    me {
-      id
-      email
-      emailVerified
-      name
-      avatarUrl
-    }
-  }
-`);
 
 /** The pages behind the login, by path. */
 const PAGES: Record<string, ComponentType> = {

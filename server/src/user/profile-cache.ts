@@ -22,22 +22,32 @@ export interface ProfileCache {
  */
 export function createProfileCache({ maxEntries = 10_000, maxAgeMs = 60_000 }: { maxEntries?: number; maxAgeMs?: number } = {}): ProfileCache {
   const entries = new Map<string, { profile: UserProfile; readAt: number }>();
+  // Counts drops: a read that began before one may hold the old row and must not be kept.
+  let drops = 0;
   return {
     async read(pool, userId, now) {
       const kept = entries.get(userId);
       if (kept && now.getTime() - kept.readAt < maxAgeMs) return kept.profile;
+      const dropsBefore = drops;
       const profile = await findUserProfile(pool, userId);
       if (!profile) {
         entries.delete(userId);
         return undefined;
       }
+      if (drops !== dropsBefore) return profile;
       // Oldest first out: a Map iterates in insertion order.
       if (!kept && entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
       entries.set(userId, { profile, readAt: now.getTime() });
       return profile;
     },
-    forget: (userId) => void entries.delete(userId),
-    clear: () => entries.clear(),
+    forget(userId) {
+      drops += 1;
+      entries.delete(userId);
+    },
+    clear() {
+      drops += 1;
+      entries.clear();
+    },
   };
 }
 

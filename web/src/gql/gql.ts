@@ -14,7 +14,6 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  query Viewer {\n    me {\n      id\n      email\n      emailVerified\n      name\n      avatarUrl\n    }\n  }\n": typeof types.ViewerDocument,
     "\n  fragment AuthPayloadFields on AuthPayload {\n    user {\n      id\n    }\n    accessTokenExpiresAt\n    refreshTokenExpiresAt\n    accessToken\n    refreshToken\n  }\n": typeof types.AuthPayloadFieldsFragmentDoc,
     "\n  mutation AuthRefresh($refreshToken: String) {\n    refresh(refreshToken: $refreshToken) {\n      ...AuthPayloadFields\n    }\n  }\n  \n": typeof types.AuthRefreshDocument,
     "\n  query AuthSessionCheck {\n    me {\n      id\n    }\n  }\n": typeof types.AuthSessionCheckDocument,
@@ -51,9 +50,9 @@ type Documents = {
     "\n  mutation LogOutOtherSessions {\n    logoutAll(exceptCurrent: true)\n  }\n": typeof types.LogOutOtherSessionsDocument,
     "\n  mutation SignUp($input: SignupInput!) {\n    signup(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.SignUpDocument,
     "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      email\n      emailVerified\n    }\n  }\n": typeof types.VerifyEmailDocument,
+    "\n  query Viewer {\n    me {\n      id\n      email\n      emailVerified\n      name\n      avatarUrl\n    }\n  }\n": typeof types.ViewerDocument,
 };
 const documents: Documents = {
-    "\n  query Viewer {\n    me {\n      id\n      email\n      emailVerified\n      name\n      avatarUrl\n    }\n  }\n": types.ViewerDocument,
     "\n  fragment AuthPayloadFields on AuthPayload {\n    user {\n      id\n    }\n    accessTokenExpiresAt\n    refreshTokenExpiresAt\n    accessToken\n    refreshToken\n  }\n": types.AuthPayloadFieldsFragmentDoc,
     "\n  mutation AuthRefresh($refreshToken: String) {\n    refresh(refreshToken: $refreshToken) {\n      ...AuthPayloadFields\n    }\n  }\n  \n": types.AuthRefreshDocument,
     "\n  query AuthSessionCheck {\n    me {\n      id\n    }\n  }\n": types.AuthSessionCheckDocument,
@@ -90,6 +89,7 @@ const documents: Documents = {
     "\n  mutation LogOutOtherSessions {\n    logoutAll(exceptCurrent: true)\n  }\n": types.LogOutOtherSessionsDocument,
     "\n  mutation SignUp($input: SignupInput!) {\n    signup(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": types.SignUpDocument,
     "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      email\n      emailVerified\n    }\n  }\n": types.VerifyEmailDocument,
+    "\n  query Viewer {\n    me {\n      id\n      email\n      emailVerified\n      name\n      avatarUrl\n    }\n  }\n": types.ViewerDocument,
 };
 
 /**
@@ -106,10 +106,6 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query Viewer {\n    me {\n      id\n      email\n      emailVerified\n      name\n      avatarUrl\n    }\n  }\n"): (typeof documents)["\n  query Viewer {\n    me {\n      id\n      email\n      emailVerified\n      name\n      avatarUrl\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -254,6 +250,10 @@ export function graphql(source: "\n  mutation SignUp($input: SignupInput!) {\n  
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      email\n      emailVerified\n    }\n  }\n"): (typeof documents)["\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      email\n      emailVerified\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Viewer {\n    me {\n      id\n      email\n      emailVerified\n      name\n      avatarUrl\n    }\n  }\n"): (typeof documents)["\n  query Viewer {\n    me {\n      id\n      email\n      emailVerified\n      name\n      avatarUrl\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -4,6 +4,7 @@ import { takeAddressToken } from '../address-token.ts';
 import { LinkPage, OnwardLink, type LinkVerdict } from '../components/link-page.tsx';
 import { errorCode, errorMessage, INVALID_LINK, isInvalidLinkError } from '../error-messages.ts';
 import { graphql } from '../gql';
+import { useRefreshViewer } from '../viewer.ts';
 
 const ConfirmEmailChangeMutation = graphql(`
   mutation ConfirmEmailChange($token: String!) {
@@ -21,6 +22,7 @@ const ConfirmEmailChangeMutation = graphql(`
  */
 export function ConfirmEmailPage() {
   const [, confirmEmailChange] = useMutation(ConfirmEmailChangeMutation);
+  const refreshViewer = useRefreshViewer();
   const [token] = useState(() => takeAddressToken(location, history));
   return (
     <LinkPage
@@ -28,7 +30,11 @@ export function ConfirmEmailPage() {
       pageTitle="Confirm your new email"
       checkingTitle="Confirming your new email…"
       token={token}
-      send={(token) => confirmEmailChange({ token })}
+      send={async (token) => {
+        const result = await confirmEmailChange({ token });
+        if (result.data) await refreshViewer();
+        return result;
+      }}
       verdict={(outcome, loggedIn): LinkVerdict => {
         const actions = <OnwardLink loggedIn={loggedIn} />;
         if (outcome.status === 'done') {

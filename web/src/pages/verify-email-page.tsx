@@ -4,6 +4,7 @@ import { takeAddressToken } from '../address-token.ts';
 import { LinkPage, OnwardLink, type LinkVerdict } from '../components/link-page.tsx';
 import { errorMessage, INVALID_LINK, isInvalidLinkError } from '../error-messages.ts';
 import { graphql } from '../gql';
+import { useRefreshViewer } from '../viewer.ts';
 
 const VerifyEmailMutation = graphql(`
   mutation VerifyEmail($token: String!) {
@@ -22,11 +23,12 @@ const INVALID_HELP = {
 
 /**
  * `/verify-email?token=…`, from the email sent at sign-up: proves the address, logged in or not.
- * Logged in, the `User` it answers makes urql refetch the app's `me`, so the banner asking for
- * verification goes at once.
+ * Logged in, the app's `me` is read again once it answers, so the banner asking for verification
+ * goes at once.
  */
 export function VerifyEmailPage() {
   const [, verifyEmail] = useMutation(VerifyEmailMutation);
+  const refreshViewer = useRefreshViewer();
   const [token] = useState(() => takeAddressToken(location, history));
   return (
     <LinkPage
@@ -34,7 +36,11 @@ export function VerifyEmailPage() {
       pageTitle="Verify your email"
       checkingTitle="Verifying your email…"
       token={token}
-      send={(token) => verifyEmail({ token })}
+      send={async (token) => {
+        const result = await verifyEmail({ token });
+        if (result.data) await refreshViewer();
+        return result;
+      }}
       verdict={(outcome, loggedIn): LinkVerdict => {
         if (outcome.status === 'done') {
           return {
