@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
-import { expectUnauthenticated, graphql, type GraphQLResponse } from '@graphql-auth/test-kit/graphql-request';
+import { codeOf, expectUnauthenticated, graphql } from '@graphql-auth/test-kit/graphql-request';
 import { createCookieJar } from '@graphql-auth/test-kit/cookie-jar';
 import { startTestRelay, type TestRelay } from '@graphql-auth/test-kit/smtp-relay';
 import { openMailbox, type Mailbox } from '@graphql-auth/test-kit/mailbox';
-import { DELETE_ACCOUNT, LOGIN, ME, newAccount, REFRESH, REQUEST_PASSWORD_RESET, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
+import { DELETE_ACCOUNT, LOGIN, ME, newAccount, REFRESH, REQUEST_PASSWORD_RESET, signUpOverBearer } from '@graphql-auth/test-kit/operations';
 
-type Account = ReturnType<typeof newAccount>;
-
-const codeOf = (response: GraphQLResponse<unknown>) => response.errors?.[0]?.extensions?.code ?? 'OK';
 
 describe('deleteAccount', () => {
   let a: TestApp;
@@ -27,12 +24,6 @@ describe('deleteAccount', () => {
     await relay.stop();
   });
 
-  async function signUp(account: Account = newAccount()) {
-    const response = await graphql<{ signup: AuthPayloadData }>(a.app, SIGNUP, { variables: { input: account, transport: 'BEARER' } });
-    expect(response.errors).toBeUndefined();
-    return { account, session: response.data!.signup };
-  }
-
   const rowsOf = async (userId: string, email: string) => {
     const em = a.orm.em.fork();
     const count = async (sql: string, params: unknown[]) => Number((await em.execute<{ n: string }[]>(sql, params))[0]!.n);
@@ -46,7 +37,7 @@ describe('deleteAccount', () => {
   };
 
   it('deletes the account and what is kept about it, ends its sessions on every instance, clears the cookies and keeps the goodbye', async () => {
-    const { account, session } = await signUp();
+    const { account, session } = await signUpOverBearer(a.app);
     const browser = createCookieJar();
     await graphql(a.app, LOGIN, { jar: browser, variables: { input: { email: account.email, password: account.password } } });
     // A pending link and unsent mail of the account.
@@ -80,15 +71,15 @@ describe('deleteAccount', () => {
   });
 
   it('lets the same email sign up again afterwards, as a new account', async () => {
-    const { account, session } = await signUp();
+    const { account, session } = await signUpOverBearer(a.app);
     expect(codeOf(await graphql(a.app, DELETE_ACCOUNT, { token: session.accessToken!, variables: { currentPassword: account.password } }))).toBe('OK');
-    const again = await signUp(newAccount({ email: account.email, password: 'a different password' }));
+    const again = await signUpOverBearer(a.app, newAccount({ email: account.email, password: 'a different password' }));
     expect(again.session.user.id).not.toBe(session.user.id);
     expect(codeOf(await graphql(a.app, ME, { token: again.session.accessToken! }))).toBe('OK');
   });
 
   it('counts a wrong current password like a failed login, and deletes nothing', async () => {
-    const { account, session } = await signUp();
+    const { account, session } = await signUpOverBearer(a.app);
     const attempt = (currentPassword: string) =>
       graphql(a.app, DELETE_ACCOUNT, { token: session.accessToken!, variables: { currentPassword }, headers: { 'x-forwarded-for': '203.0.113.44' } });
     for (let guess = 1; guess <= 5; guess++) {

@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
-import { graphql, type GraphQLResponse } from '@graphql-auth/test-kit/graphql-request';
+import { codeOf, graphql } from '@graphql-auth/test-kit/graphql-request';
 import { startTestRelay, type TestRelay } from '@graphql-auth/test-kit/smtp-relay';
 import { openMailbox, tokenFromLink, type Mailbox } from '@graphql-auth/test-kit/mailbox';
-import { CHANGE_EMAIL, CONFIRM_EMAIL_CHANGE, LOGIN, ME_VERIFIED, newAccount, REQUEST_PASSWORD_RESET, RESET_PASSWORD, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
+import { CHANGE_EMAIL, CONFIRM_EMAIL_CHANGE, LOGIN, ME_VERIFIED, newAccount, REQUEST_PASSWORD_RESET, RESET_PASSWORD, SIGNUP, signUpOverBearer, type Account } from '@graphql-auth/test-kit/operations';
 
-type Account = ReturnType<typeof newAccount>;
 type MeData = { me: { id: string; email: string; emailVerified: boolean } };
-
-const codeOf = (response: GraphQLResponse<unknown>) => response.errors?.[0]?.extensions?.code ?? 'OK';
 
 describe('changing the email address', () => {
   let t: TestApp;
@@ -26,10 +23,9 @@ describe('changing the email address', () => {
 
   /** Signs up over bearer and reads the verification email, so the next email to the address is whatever the test causes. */
   async function signUp(account: Account = newAccount()) {
-    const response = await graphql<{ signup: AuthPayloadData }>(t.app, SIGNUP, { variables: { input: account, transport: 'BEARER' } });
-    expect(response.errors).toBeUndefined();
+    const { session } = await signUpOverBearer(t.app, account);
     await mail.nextEmailTo(account.email);
-    return { account, session: response.data!.signup, accessToken: response.data!.signup.accessToken! };
+    return { account, session, accessToken: session.accessToken! };
   }
 
   const changeEmail = (accessToken: string, newEmail: string, currentPassword: string, ip = '198.51.100.7') =>

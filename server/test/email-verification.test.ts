@@ -1,21 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
-import { expectUnauthenticated, graphql, type GraphQLResponse } from '@graphql-auth/test-kit/graphql-request';
+import { codeOf, expectUnauthenticated, graphql } from '@graphql-auth/test-kit/graphql-request';
 import { createCookieJar } from '@graphql-auth/test-kit/cookie-jar';
 import { startTestRelay, type TestRelay } from '@graphql-auth/test-kit/smtp-relay';
 import { openMailbox, tokenFromLink, type Mailbox } from '@graphql-auth/test-kit/mailbox';
-import { LOGIN, ME_VERIFIED, newAccount, SEND_VERIFICATION_EMAIL, SIGNUP, VERIFY_EMAIL, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
+import { LOGIN, ME_VERIFIED, newAccount, SEND_VERIFICATION_EMAIL, SIGNUP, signUpOverBearer, VERIFY_EMAIL, type AuthPayloadData, type Account } from '@graphql-auth/test-kit/operations';
 
-type Account = ReturnType<typeof newAccount>;
 type MeData = { me: { id: string; email: string; emailVerified: boolean } };
-
-const codeOf = (response: GraphQLResponse<unknown>) => response.errors?.[0]?.extensions?.code ?? 'OK';
-
-async function signUp(t: TestApp, account: Account = newAccount()) {
-  const response = await graphql<{ signup: AuthPayloadData }>(t.app, SIGNUP, { variables: { input: account, transport: 'BEARER' } });
-  expect(response.errors).toBeUndefined();
-  return { account, session: response.data!.signup };
-}
 
 const verify = (t: TestApp, token: string) => graphql<{ verifyEmail: MeData['me'] }>(t.app, VERIFY_EMAIL, { variables: { token } });
 
@@ -34,7 +25,7 @@ describe('the verification email', () => {
   });
 
   it('is sent at sign-up, and its link proves the address without a login, once', async () => {
-    const { account, session } = await signUp(t);
+    const { account, session } = await signUpOverBearer(t.app);
     const me = await graphql<MeData>(t.app, ME_VERIFIED, { token: session.accessToken! });
     expect(me.data?.me.emailVerified).toBe(false);
 
@@ -52,7 +43,7 @@ describe('the verification email', () => {
   });
 
   it('escapes the name in the HTML body', async () => {
-    const { account } = await signUp(t, newAccount({ name: '<img src=x onerror=alert(1)> & "Ada"' }));
+    const { account } = await signUpOverBearer(t.app, newAccount({ name: '<img src=x onerror=alert(1)> & "Ada"' }));
     const email = await mail.nextEmailTo(account.email);
     expect(email.html).toContain('Hello &lt;img src=x onerror=alert(1)&gt; &amp; &quot;Ada&quot;,');
     expect(email.html).not.toContain('<img');
@@ -61,7 +52,7 @@ describe('the verification email', () => {
   });
 
   it('is sent again on request, and the newer link supersedes the older one', async () => {
-    const { account, session } = await signUp(t);
+    const { account, session } = await signUpOverBearer(t.app);
     const older = tokenFromLink(await mail.nextEmailTo(account.email), '/verify-email');
     const resend = await graphql(t.app, SEND_VERIFICATION_EMAIL, { token: session.accessToken! });
     expect(resend.data).toEqual({ sendVerificationEmail: true });
@@ -72,18 +63,18 @@ describe('the verification email', () => {
   });
 
   it('is not sent again once the address is proven, and the answer is still true', async () => {
-    const { account, session } = await signUp(t);
+    const { account, session } = await signUpOverBearer(t.app);
     await verify(t, tokenFromLink(await mail.nextEmailTo(account.email), '/verify-email'));
     const resend = await graphql(t.app, SEND_VERIFICATION_EMAIL, { token: session.accessToken! });
     expect(resend.data).toEqual({ sendVerificationEmail: true });
     // Another account's email, sent after, has arrived: the resend had its chance to queue one.
-    const { account: later } = await signUp(t);
+    const { account: later } = await signUpOverBearer(t.app);
     await mail.nextEmailTo(later.email);
     expect(await mail.emailsTo(account.email)).toHaveLength(1);
   });
 
   it('is sent again at most as often as the per-account limit allows, then RATE_LIMITED with retryAfter', async () => {
-    const { session } = await signUp(t);
+    const { session } = await signUpOverBearer(t.app);
     for (let attempt = 1; attempt <= 3; attempt++) expect(codeOf(await graphql(t.app, SEND_VERIFICATION_EMAIL, { token: session.accessToken! }))).toBe('OK');
     const refused = await graphql(t.app, SEND_VERIFICATION_EMAIL, { token: session.accessToken! });
     expect(refused.status).toBe(429);
@@ -121,7 +112,7 @@ describe("a second instance's `me`", () => {
   });
 
   it('shows emailVerified turn true within a second of the link being followed on the first', async () => {
-    const { account, session } = await signUp(a);
+    const { account, session } = await signUpOverBearer(a.app);
     const seenOnB = async () => (await graphql<MeData>(b.app, ME_VERIFIED, { token: session.accessToken! })).data?.me.emailVerified;
     // B has read, and kept, the profile.
     expect(await seenOnB()).toBe(false);

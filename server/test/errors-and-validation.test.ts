@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
 import { graphql, type GraphQLResponse } from '@graphql-auth/test-kit/graphql-request';
-import { LOGIN, ME, newAccount, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
+import { LOGIN, ME, newAccount, SIGNUP, type AuthPayloadData, type Account } from '@graphql-auth/test-kit/operations';
 
 const UPDATE_PROFILE = /* GraphQL */ `
   mutation UpdateProfile($name: String, $avatarUrl: String) {
     updateProfile(name: $name, avatarUrl: $avatarUrl) { id name avatarUrl }
   }
 `;
-
-type Account = ReturnType<typeof newAccount>;
 
 function signup(t: TestApp, input: Account) {
   return graphql<{ signup: AuthPayloadData }>(t.app, SIGNUP, { variables: { input, transport: 'BEARER' } });

@@ -1,28 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
 import { graphql, type GraphQLResponse } from '@graphql-auth/test-kit/graphql-request';
-import { newAccount, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
+import { signUpOverBearer, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
 import { createSoftwareAuthenticator, type SoftwareAuthenticator } from '@graphql-auth/test-kit/software-authenticator';
-import {
-  addPasskey,
-  loginOptions,
-  logInWithPasskey,
-  PASSKEYS,
-  registrationOptions,
-  REMOVE_PASSKEY,
-  RENAME_PASSKEY,
-  sendAssertion,
-  sendRegistration,
-  type PasskeyData,
-} from '@graphql-auth/test-kit/passkeys';
-
-async function signUp(t: TestApp): Promise<AuthPayloadData> {
-  const response = await graphql<{ signup: AuthPayloadData }>(t.app, SIGNUP, { variables: { input: newAccount(), transport: 'BEARER' } });
-  expect(response.errors).toBeUndefined();
-  return response.data!.signup;
-}
-
-const passkeysOf = async (t: TestApp, token: string) => (await graphql<{ passkeys: PasskeyData[] }>(t.app, PASSKEYS, { token })).data?.passkeys;
+import { addPasskey, loginOptions, logInWithPasskey, passkeysOf, registrationOptions, REMOVE_PASSKEY, RENAME_PASSKEY, sendAssertion, sendRegistration } from '@graphql-auth/test-kit/passkeys';
 
 /** Rows a refused request must not have added or changed. */
 async function snapshot(t: TestApp) {
@@ -58,7 +39,7 @@ describe('a passkey login under attack', () => {
   let authenticator: SoftwareAuthenticator;
   beforeAll(async () => {
     t = await createTestApp();
-    owner = await signUp(t);
+    owner = (await signUpOverBearer(t.app)).session;
     authenticator = createSoftwareAuthenticator({ origin: t.config.publicOrigin });
     await addPasskey(t.app, { token: owner.accessToken! }, authenticator);
   });
@@ -119,7 +100,7 @@ describe('a passkey login under attack', () => {
 
   it('refuses a passkey the service does not know, with the same answer', async () => {
     const stranger = createSoftwareAuthenticator({ origin: t.config.publicOrigin });
-    stranger.createCredential(JSON.parse(await registrationOptions(t.app, { token: (await signUp(t)).accessToken! })));
+    stranger.createCredential(JSON.parse(await registrationOptions(t.app, { token: ((await signUpOverBearer(t.app)).session).accessToken! })));
     expectNotAccepted(await logInWithPasskey(t.app, stranger, { transport: 'BEARER' }));
   });
 
@@ -188,18 +169,18 @@ describe('passkey registration under attack', () => {
   afterAll(() => t.close());
 
   it('refuses a registration response replayed by another account, and still lets its owner finish', async () => {
-    const owner = await signUp(t);
-    const intruder = await signUp(t);
+    const owner = (await signUpOverBearer(t.app)).session;
+    const intruder = (await signUpOverBearer(t.app)).session;
     const authenticator = createSoftwareAuthenticator({ origin: t.config.publicOrigin });
     const response = authenticator.createCredential(await registrationOptions(t.app, { token: owner.accessToken! }));
     expectRegistrationRefused(await sendRegistration(t.app, { token: intruder.accessToken! }, response));
-    expect(await passkeysOf(t, intruder.accessToken!)).toEqual([]);
+    expect(await passkeysOf(t.app, intruder.accessToken!)).toEqual([]);
     expect((await sendRegistration(t.app, { token: owner.accessToken! }, response)).errors).toBeUndefined();
-    expect(await passkeysOf(t, owner.accessToken!)).toHaveLength(1);
+    expect(await passkeysOf(t.app, owner.accessToken!)).toHaveLength(1);
   });
 
   it('refuses a registration response sent twice, and one whose challenge expired', async () => {
-    const owner = await signUp(t);
+    const owner = (await signUpOverBearer(t.app)).session;
     const authenticator = createSoftwareAuthenticator({ origin: t.config.publicOrigin });
     const response = authenticator.createCredential(await registrationOptions(t.app, { token: owner.accessToken! }));
     expect((await sendRegistration(t.app, { token: owner.accessToken! }, response)).errors).toBeUndefined();
@@ -212,21 +193,21 @@ describe('passkey registration under attack', () => {
     const again = await logInWithPasskey(t.app, authenticator, { transport: 'BEARER' });
     const fresh = again.data!.loginWithPasskey.accessToken!;
     expectRegistrationRefused(await sendRegistration(t.app, { token: fresh }, late.createCredential(options)));
-    expect(await passkeysOf(t, fresh)).toHaveLength(1);
+    expect(await passkeysOf(t.app, fresh)).toHaveLength(1);
   });
 
   it('adds one passkey when the same registration response is sent twice at once', async () => {
-    const owner = await signUp(t);
+    const owner = (await signUpOverBearer(t.app)).session;
     const token = owner.accessToken!;
     const response = createSoftwareAuthenticator({ origin: t.config.publicOrigin }).createCredential(await registrationOptions(t.app, { token }));
     const answers = await Promise.all([0, 1, 2].map(() => sendRegistration(t.app, { token }, response)));
     expect(answers.filter((answer) => answer.data?.registerPasskey)).toHaveLength(1);
     for (const refused of answers.filter((answer) => answer.errors)) expectRegistrationRefused(refused);
-    expect(await passkeysOf(t, token)).toHaveLength(1);
+    expect(await passkeysOf(t.app, token)).toHaveLength(1);
   });
 
   it('holds at most 20 passkeys per account, also when the last ones are registered at once', async () => {
-    const owner = await signUp(t);
+    const owner = (await signUpOverBearer(t.app)).session;
     const token = owner.accessToken!;
     for (let index = 1; index <= 18; index++) await addPasskey(t.app, { token }, createSoftwareAuthenticator({ origin: t.config.publicOrigin }), `Key ${index}`);
     const responses = [];
@@ -235,21 +216,21 @@ describe('passkey registration under attack', () => {
     expect(answers.filter((answer) => answer.data?.registerPasskey)).toHaveLength(2);
     const refused = answers.find((answer) => answer.errors);
     expect(refused?.errors?.[0]).toMatchObject({ message: 'An account can hold at most 20 passkeys; remove one first.', extensions: { code: 'BAD_USER_INPUT', field: 'response' } });
-    expect(await passkeysOf(t, token)).toHaveLength(20);
+    expect(await passkeysOf(t.app, token)).toHaveLength(20);
   });
 
   it('refuses a registration made on another origin or for another relying party', async () => {
-    const owner = await signUp(t);
+    const owner = (await signUpOverBearer(t.app)).session;
     const token = owner.accessToken!;
     const authenticator = createSoftwareAuthenticator({ origin: t.config.publicOrigin });
     expectRegistrationRefused(await sendRegistration(t.app, { token }, authenticator.createCredential(await registrationOptions(t.app, { token }), { origin: 'https://phishing.example' })));
     expectRegistrationRefused(await sendRegistration(t.app, { token }, authenticator.createCredential(await registrationOptions(t.app, { token }), { rpId: 'phishing.example' })));
-    expect(await passkeysOf(t, token)).toEqual([]);
+    expect(await passkeysOf(t.app, token)).toEqual([]);
   });
 
   it('refuses one credential for a second account, and a response naming another credential than it attests', async () => {
-    const first = await signUp(t);
-    const second = await signUp(t);
+    const first = (await signUpOverBearer(t.app)).session;
+    const second = (await signUpOverBearer(t.app)).session;
     const authenticator = createSoftwareAuthenticator({ origin: t.config.publicOrigin });
     await addPasskey(t.app, { token: first.accessToken! }, authenticator);
     const taken = authenticator.credentials[0]!.id;
@@ -259,13 +240,13 @@ describe('passkey registration under attack', () => {
     const genuine = copy.createCredential(await registrationOptions(t.app, { token: second.accessToken! }));
     const renamed = { ...genuine, id: taken.toString('base64url'), rawId: taken.toString('base64url') };
     expectRegistrationRefused(await sendRegistration(t.app, { token: second.accessToken! }, renamed));
-    expect(await passkeysOf(t, second.accessToken!)).toEqual([]);
+    expect(await passkeysOf(t.app, second.accessToken!)).toEqual([]);
     // The first account's passkey is untouched and still signs in.
     expect((await logInWithPasskey(t.app, authenticator, { transport: 'BEARER' })).data?.loginWithPasskey.user.id).toBe(first.user.id);
   });
 
   it('refuses names that are empty, too long, or carry control or invisible characters, before the ceremony is spent', async () => {
-    const owner = await signUp(t);
+    const owner = (await signUpOverBearer(t.app)).session;
     const token = owner.accessToken!;
     const authenticator = createSoftwareAuthenticator({ origin: t.config.publicOrigin });
     const response = authenticator.createCredential(await registrationOptions(t.app, { token }));
@@ -279,7 +260,7 @@ describe('passkey registration under attack', () => {
   });
 
   it('answers hostile registration responses with BAD_USER_INPUT on response and adds nothing', async () => {
-    const owner = await signUp(t);
+    const owner = (await signUpOverBearer(t.app)).session;
     const token = owner.accessToken!;
     const genuine = createSoftwareAuthenticator({ origin: t.config.publicOrigin }).createCredential(await registrationOptions(t.app, { token }));
     for (const response of ['{', '{}', JSON.stringify({ ...genuine, response: { ...genuine.response, attestationObject: 42 } }), JSON.stringify({ ...genuine, response: { ...genuine.response, transports: 'usb' } }), JSON.stringify({ ...genuine, junk: 'x'.repeat(20_000) })]) {
@@ -287,7 +268,7 @@ describe('passkey registration under attack', () => {
     }
     const garbled = { ...genuine, response: { ...genuine.response, attestationObject: Buffer.from('not cbor at all').toString('base64url') } };
     expectRegistrationRefused(await sendRegistration(t.app, { token }, garbled));
-    expect(await passkeysOf(t, token)).toEqual([]);
+    expect(await passkeysOf(t.app, token)).toEqual([]);
   });
 });
 
@@ -299,8 +280,8 @@ describe("someone else's passkey", () => {
   afterAll(() => t.close());
 
   it('cannot be renamed or removed: FORBIDDEN, the same as for an id that does not exist, and it stays as it was', async () => {
-    const owner = await signUp(t);
-    const stranger = await signUp(t);
+    const owner = (await signUpOverBearer(t.app)).session;
+    const stranger = (await signUpOverBearer(t.app)).session;
     const passkey = await addPasskey(t.app, { token: owner.accessToken! }, createSoftwareAuthenticator({ origin: t.config.publicOrigin }), 'Mine');
     for (const id of [passkey.id, passkey.id.toUpperCase(), crypto.randomUUID(), 'not-a-uuid', "1' or '1'='1"]) {
       const rename = await graphql(t.app, RENAME_PASSKEY, { token: stranger.accessToken!, variables: { id, name: 'Stolen' } });
@@ -308,7 +289,7 @@ describe("someone else's passkey", () => {
       const remove = await graphql(t.app, REMOVE_PASSKEY, { token: stranger.accessToken!, variables: { id } });
       expect(remove.errors?.[0]).toMatchObject({ message: 'You can only change your own passkeys.', extensions: { code: 'FORBIDDEN' } });
     }
-    expect(await passkeysOf(t, owner.accessToken!)).toEqual([passkey]);
+    expect(await passkeysOf(t.app, owner.accessToken!)).toEqual([passkey]);
     // Its owner may spell the id in capitals.
     expect((await graphql(t.app, REMOVE_PASSKEY, { token: owner.accessToken!, variables: { id: passkey.id.toUpperCase() } })).data).toEqual({ removePasskey: true });
   });

@@ -2,30 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
 import { createCookieJar } from '@graphql-auth/test-kit/cookie-jar';
 import { graphql } from '@graphql-auth/test-kit/graphql-request';
-import { DELETE_ACCOUNT, ME, newAccount, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
+import { DELETE_ACCOUNT, ME, newAccount, signUpOverBearer } from '@graphql-auth/test-kit/operations';
 import { createSoftwareAuthenticator } from '@graphql-auth/test-kit/software-authenticator';
-import {
-  addPasskey,
-  loginOptions,
-  logInWithPasskey,
-  PASSKEYS,
-  registrationOptions,
-  REMOVE_PASSKEY,
-  RENAME_PASSKEY,
-  sendAssertion,
-  sendRegistration,
-  type PasskeyData,
-} from '@graphql-auth/test-kit/passkeys';
+import { addPasskey, loginOptions, logInWithPasskey, PASSKEYS, passkeysOf, registrationOptions, REMOVE_PASSKEY, RENAME_PASSKEY, sendAssertion, sendRegistration, type PasskeyData } from '@graphql-auth/test-kit/passkeys';
 import { passkeyAuthenticationOptions, verifyPasskeyAssertion, type CeremonyContext } from '../src/auth/passkey-authentication.ts';
 import { createLogger } from '../src/logger.ts';
-
-async function signUp(t: TestApp): Promise<AuthPayloadData> {
-  const response = await graphql<{ signup: AuthPayloadData }>(t.app, SIGNUP, { variables: { input: newAccount(), transport: 'BEARER' } });
-  expect(response.errors).toBeUndefined();
-  return response.data!.signup;
-}
-
-const passkeysOf = async (t: TestApp, token: string) => (await graphql<{ passkeys: PasskeyData[] }>(t.app, PASSKEYS, { token })).data?.passkeys;
 
 describe('passkeys of a signed-in account', () => {
   let t: TestApp;
@@ -35,29 +16,29 @@ describe('passkeys of a signed-in account', () => {
   afterAll(() => t.close());
 
   it('are registered, listed, renamed and removed', async () => {
-    const owner = await signUp(t);
+    const owner = (await signUpOverBearer(t.app)).session;
     const token = owner.accessToken!;
     const authenticator = createSoftwareAuthenticator({ origin: t.config.publicOrigin });
-    expect(await passkeysOf(t, token)).toEqual([]);
+    expect(await passkeysOf(t.app, token)).toEqual([]);
 
     const added = await addPasskey(t.app, { token }, authenticator, '  YubiKey 5  ');
     expect(added).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), name: 'YubiKey 5', createdAt: t.clock.now().toISOString(), lastUsedAt: null });
-    expect(await passkeysOf(t, token)).toEqual([added]);
+    expect(await passkeysOf(t.app, token)).toEqual([added]);
 
     const renamed = await graphql<{ renamePasskey: PasskeyData }>(t.app, RENAME_PASSKEY, { token, variables: { id: added.id, name: 'Keyring' } });
     expect(renamed.data?.renamePasskey).toEqual({ ...added, name: 'Keyring' });
-    expect(await passkeysOf(t, token)).toEqual([{ ...added, name: 'Keyring' }]);
+    expect(await passkeysOf(t.app, token)).toEqual([{ ...added, name: 'Keyring' }]);
 
     const removed = await graphql<{ removePasskey: boolean }>(t.app, REMOVE_PASSKEY, { token, variables: { id: added.id } });
     expect(removed.data?.removePasskey).toBe(true);
-    expect(await passkeysOf(t, token)).toEqual([]);
+    expect(await passkeysOf(t.app, token)).toEqual([]);
     // Removed means it signs in no more.
     const login = await logInWithPasskey(t.app, authenticator, { transport: 'BEARER' });
     expect(login.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_CREDENTIALS', field: 'response' });
   });
 
   it('sign in alone, without an email, with bearer tokens and with cookies', async () => {
-    const owner = await signUp(t);
+    const owner = (await signUpOverBearer(t.app)).session;
     const authenticator = createSoftwareAuthenticator({ origin: t.config.publicOrigin, algorithm: 'EdDSA', backupEligible: true });
     const passkey = await addPasskey(t.app, { token: owner.accessToken! }, authenticator);
 
@@ -75,7 +56,7 @@ describe('passkeys of a signed-in account', () => {
 
     t.clock.advance(1000);
     await logInWithPasskey(t.app, authenticator, { transport: 'BEARER' });
-    expect((await passkeysOf(t, owner.accessToken!))?.[0]).toEqual({ ...passkey, lastUsedAt: t.clock.now().toISOString() });
+    expect((await passkeysOf(t.app, owner.accessToken!))?.[0]).toEqual({ ...passkey, lastUsedAt: t.clock.now().toISOString() });
   });
 });
 
@@ -87,7 +68,7 @@ describe('the ceremonies', () => {
   afterAll(() => t.close());
 
   it('ask for a discoverable passkey with a verified user, bound to the host of PUBLIC_ORIGIN, under a random user handle', async () => {
-    const owner = await signUp(t);
+    const owner = (await signUpOverBearer(t.app)).session;
     const authenticator = createSoftwareAuthenticator({ origin: t.config.publicOrigin });
     const first = await addPasskey(t.app, { token: owner.accessToken! }, authenticator);
     const text = await registrationOptions(t.app, { token: owner.accessToken! });
@@ -130,7 +111,7 @@ describe('the ceremonies', () => {
   it('are finished by a second instance after the first one began them', async () => {
     const peer = await t.createPeer();
     try {
-      const owner = await signUp(t);
+      const owner = (await signUpOverBearer(t.app)).session;
       const authenticator = createSoftwareAuthenticator({ origin: t.config.publicOrigin });
       const creation = await registrationOptions(t.app, { token: owner.accessToken! });
       const registered = await sendRegistration(peer.app, { token: owner.accessToken! }, authenticator.createCredential(creation));
@@ -146,7 +127,7 @@ describe('the ceremonies', () => {
   });
 
   it('refuse a login without a verified user, and a passkey signed by another key', async () => {
-    const owner = await signUp(t);
+    const owner = (await signUpOverBearer(t.app)).session;
     const authenticator = createSoftwareAuthenticator({ origin: t.config.publicOrigin });
     await addPasskey(t.app, { token: owner.accessToken! }, authenticator);
     const unverified = await logInWithPasskey(t.app, authenticator, { transport: 'BEARER', overrides: { userVerified: false } });
@@ -154,7 +135,7 @@ describe('the ceremonies', () => {
 
     // Another authenticator claims the registered credential id, but signs with its own key.
     const impostor = createSoftwareAuthenticator({ origin: t.config.publicOrigin });
-    impostor.createCredential(JSON.parse(await registrationOptions(t.app, { token: (await signUp(t)).accessToken! })));
+    impostor.createCredential(JSON.parse(await registrationOptions(t.app, { token: ((await signUpOverBearer(t.app)).session).accessToken! })));
     impostor.credentials[0]!.id = authenticator.credentials[0]!.id;
     impostor.credentials[0]!.userHandle = authenticator.credentials[0]!.userHandle;
     const forged = await logInWithPasskey(t.app, impostor, { transport: 'BEARER' });
@@ -164,12 +145,12 @@ describe('the ceremonies', () => {
   });
 
   it('refuse a registration without a verified user, and answer UNAUTHENTICATED to a caller who is not logged in', async () => {
-    const owner = await signUp(t);
+    const owner = (await signUpOverBearer(t.app)).session;
     const authenticator = createSoftwareAuthenticator({ origin: t.config.publicOrigin });
     const options = await registrationOptions(t.app, { token: owner.accessToken! });
     const refused = await sendRegistration(t.app, { token: owner.accessToken! }, authenticator.createCredential(options, { userVerified: false }));
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'response' });
-    expect(await passkeysOf(t, owner.accessToken!)).toEqual([]);
+    expect(await passkeysOf(t.app, owner.accessToken!)).toEqual([]);
 
     for (const query of [PASSKEYS, 'mutation { passkeyRegistrationOptions }', 'mutation { removePasskey(id: "00000000-0000-4000-8000-000000000000") }']) {
       const anonymous = await graphql(t.app, query);
@@ -179,14 +160,14 @@ describe('the ceremonies', () => {
   });
 
   it('log in with a passkey of an authenticator that never counts its signatures', async () => {
-    const owner = await signUp(t);
+    const owner = (await signUpOverBearer(t.app)).session;
     const authenticator = createSoftwareAuthenticator({ origin: t.config.publicOrigin, countsSignatures: false });
     await addPasskey(t.app, { token: owner.accessToken! }, authenticator);
     for (let attempt = 0; attempt < 3; attempt++) expect((await logInWithPasskey(t.app, authenticator, { transport: 'BEARER' })).errors).toBeUndefined();
   });
 
   it('are gone with the account: deleting it deletes its passkeys and its user handle', async () => {
-    const owner = await signUp(t);
+    const owner = (await signUpOverBearer(t.app)).session;
     await addPasskey(t.app, { token: owner.accessToken! }, createSoftwareAuthenticator({ origin: t.config.publicOrigin }));
     const deleted = await graphql<{ deleteAccount: boolean }>(t.app, DELETE_ACCOUNT, { token: owner.accessToken!, variables: { currentPassword: newAccount().password } });
     expect(deleted.data?.deleteAccount).toBe(true);
@@ -206,7 +187,7 @@ describe('the functions a second factor builds on', () => {
   afterAll(() => t.close());
 
   it("verifyPasskeyAssertion accepts the expected account's passkey against options issued for that account, and names it", async () => {
-    const owner = await signUp(t);
+    const owner = (await signUpOverBearer(t.app)).session;
     const authenticator = createSoftwareAuthenticator({ origin: t.config.publicOrigin });
     await addPasskey(t.app, { token: owner.accessToken! }, authenticator);
     const options = await passkeyAuthenticationOptions(context, { userId: owner.user.id });
@@ -218,8 +199,8 @@ describe('the functions a second factor builds on', () => {
   });
 
   it("refuses another account's passkey, and keeps challenges for one account and for a discoverable login apart", async () => {
-    const owner = await signUp(t);
-    const other = await signUp(t);
+    const owner = (await signUpOverBearer(t.app)).session;
+    const other = (await signUpOverBearer(t.app)).session;
     const ownersKey = createSoftwareAuthenticator({ origin: t.config.publicOrigin });
     const othersKey = createSoftwareAuthenticator({ origin: t.config.publicOrigin });
     await addPasskey(t.app, { token: owner.accessToken! }, ownersKey);

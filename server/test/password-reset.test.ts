@@ -1,36 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
-import { expectUnauthenticated, graphql, type GraphQLResponse } from '@graphql-auth/test-kit/graphql-request';
+import { codeOf, expectUnauthenticated, graphql, type GraphQLResponse } from '@graphql-auth/test-kit/graphql-request';
 import { createCookieJar } from '@graphql-auth/test-kit/cookie-jar';
 import { startTestRelay, type TestRelay } from '@graphql-auth/test-kit/smtp-relay';
 import { openMailbox, tokenFromLink, type Mailbox } from '@graphql-auth/test-kit/mailbox';
-import {
-  CONFIRM_EMAIL_CHANGE,
-  LOGIN,
-  ME,
-  ME_VERIFIED,
-  newAccount,
-  REFRESH,
-  REQUEST_PASSWORD_RESET,
-  RESET_PASSWORD,
-  SIGNUP,
-  VERIFY_EMAIL,
-  type AuthPayloadData,
-} from '@graphql-auth/test-kit/operations';
+import { CONFIRM_EMAIL_CHANGE, LOGIN, ME, ME_VERIFIED, newAccount, REFRESH, REQUEST_PASSWORD_RESET, RESET_PASSWORD, signUpOverBearer, VERIFY_EMAIL, type AuthPayloadData, type Account } from '@graphql-auth/test-kit/operations';
 import { deleteExpiredRecords } from '../src/maintenance/cleanup.ts';
 
-type Account = ReturnType<typeof newAccount>;
 type ResetData = { resetPassword: AuthPayloadData & { user: { emailVerified: boolean } } };
 
 const MINUTE = 60_000;
-const codeOf = (response: GraphQLResponse<unknown>) => response.errors?.[0]?.extensions?.code ?? 'OK';
-
 /** Signs up over bearer and reads the verification email, so the next email to the address is whatever the test causes. */
 async function signUp(t: TestApp, mail: Mailbox, account: Account = newAccount()) {
-  const response = await graphql<{ signup: AuthPayloadData }>(t.app, SIGNUP, { variables: { input: account, transport: 'BEARER' } });
-  expect(response.errors).toBeUndefined();
+  const { session } = await signUpOverBearer(t.app, account);
   const welcome = await mail.nextEmailTo(account.email);
-  return { account, session: response.data!.signup, verificationToken: tokenFromLink(welcome, '/verify-email') };
+  return { account, session, verificationToken: tokenFromLink(welcome, '/verify-email') };
 }
 
 const logIn = (t: TestApp, email: string, password: string, ip?: string) =>

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
 import { createCookieJar } from '@graphql-auth/test-kit/cookie-jar';
-import { graphql, type GraphQLResponse } from '@graphql-auth/test-kit/graphql-request';
-import { LOGIN, newAccount, REFRESH, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
-
-type Account = ReturnType<typeof newAccount>;
+import { codeOf, graphql, type GraphQLResponse } from '@graphql-auth/test-kit/graphql-request';
+import { LOGIN, newAccount, REFRESH, SIGNUP, type AuthPayloadData, type Account } from '@graphql-auth/test-kit/operations';
 
 function login(t: TestApp, account: Account, { password = account.password, ip = '203.0.113.1', deviceToken, transport = 'BEARER' }: { password?: string; ip?: string; deviceToken?: string; transport?: string } = {}) {
   return graphql<{ login: AuthPayloadData & { deviceToken: string | null } }>(t.app, LOGIN.replace('refreshTokenExpiresAt', 'refreshTokenExpiresAt deviceToken'), {
@@ -19,8 +17,6 @@ async function signup(t: TestApp, ip = '198.51.100.1'): Promise<Account> {
   expect(response.errors).toBeUndefined();
   return account;
 }
-
-const codeOf = (response: GraphQLResponse<unknown>) => response.errors?.[0]?.extensions?.code ?? 'OK';
 
 function expectRateLimited(response: GraphQLResponse<unknown>) {
   expect(response.status).toBe(429);

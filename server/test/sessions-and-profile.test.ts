@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
 import { graphql, type GraphQLResponse } from '@graphql-auth/test-kit/graphql-request';
-import { LOGIN, ME, newAccount, REFRESH, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
+import { LOGIN, ME, newAccount, REFRESH, SIGNUP, type AuthPayloadData, type Account } from '@graphql-auth/test-kit/operations';
 
 const SESSIONS = /* GraphQL */ `
   query Sessions {
@@ -53,8 +53,6 @@ interface Login {
   accessToken: string;
   refreshToken: string;
 }
-
-type Account = ReturnType<typeof newAccount>;
 
 function deviceHeaders(device?: Device): Record<string, string> {
   return device ? { 'user-agent': device.userAgent, 'x-forwarded-for': device.ip } : {};

@@ -53,3 +53,6 @@ export function expectUnauthenticated(response: GraphQLResponse<unknown>, reason
   expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason });
   expect(response.text).not.toContain('Unexpected error');
 }
+
+/** The `extensions.code` of a response's first error, or `OK` when there is none: what a client acts on. */
+export const codeOf = (response: GraphQLResponse<unknown>) => response.errors?.[0]?.extensions?.code ?? 'OK';

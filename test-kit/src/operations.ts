@@ -1,3 +1,7 @@
+import { expect } from 'vitest';
+import type { App } from '../../server/src/app.ts';
+import { graphql } from './graphql-request.ts';
+
 /** The operations most tests share, as a client would write them. */
 export const SIGNUP = /* GraphQL */ `
   mutation Signup($input: SignupInput!, $transport: TokenTransport) {
@@ -61,6 +65,15 @@ let counter = 0;
 export function newAccount(overrides: Partial<{ email: string; password: string; name: string }> = {}) {
   counter += 1;
   return { email: `user${counter}-${crypto.randomUUID().slice(0, 8)}@example.com`, password: 'correct horse battery', name: 'Test User', ...overrides };
+}
+
+export type Account = ReturnType<typeof newAccount>;
+
+/** Signs `account` up over bearer (a fresh one unless given) and answers it with its first session. */
+export async function signUpOverBearer(app: App, account: Account = newAccount()): Promise<{ account: Account; session: AuthPayloadData }> {
+  const response = await graphql<{ signup: AuthPayloadData }>(app, SIGNUP, { variables: { input: account, transport: 'BEARER' } });
+  expect(response.errors).toBeUndefined();
+  return { account, session: response.data!.signup };
 }
 
 export const REQUEST_PASSWORD_RESET = 'mutation RequestPasswordReset($email: String!) { requestPasswordReset(email: $email) }';

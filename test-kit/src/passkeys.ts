@@ -59,6 +59,11 @@ export async function loginOptions(app: App, caller: Caller = {}): Promise<strin
   return response.data.passkeyLoginOptions;
 }
 
+/** The signed-in account's passkeys, as the `passkeys` query lists them. */
+export async function passkeysOf(app: App, token: string): Promise<PasskeyData[] | undefined> {
+  return (await graphql<{ passkeys: PasskeyData[] }>(app, PASSKEYS, { token })).data?.passkeys;
+}
+
 /** Sends an assertion to `loginWithPasskey`. */
 export function sendAssertion(app: App, response: unknown, { transport, ...caller }: Caller & { transport?: 'COOKIE' | 'BEARER' } = {}): Promise<GraphQLResponse<{ loginWithPasskey: AuthPayloadData }>> {
   return graphql<{ loginWithPasskey: AuthPayloadData }>(app, LOGIN_WITH_PASSKEY, {

@@ -1,12 +1,11 @@
 import { expect } from 'vitest';
 import { totpCode } from '@graphql-auth/test-kit/totp';
 import type { TestApp } from '@graphql-auth/test-kit/test-app';
-import { graphql, type GraphQLResponse } from '@graphql-auth/test-kit/graphql-request';
-import { LOGIN, newAccount, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
+import { codeOf, graphql } from '@graphql-auth/test-kit/graphql-request';
+import { LOGIN, signUpOverBearer, type Account, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
 
-export { totpCode };
-
-export type Account = ReturnType<typeof newAccount>;
+export { codeOf, totpCode };
+export type { Account };
 
 export const BEGIN_TOTP = 'mutation BeginTotp { beginTotpEnrollment { secret uri } }';
 export const CONFIRM_TOTP = 'mutation ConfirmTotp($code: String!) { confirmTotpEnrollment(code: $code) }';
@@ -32,14 +31,8 @@ export function toNextStep(t: TestApp): void {
   t.clock.advance(30_000 - (t.clock.now().getTime() % 30_000));
 }
 
-export const codeOf = (response: GraphQLResponse<unknown>) => response.errors?.[0]?.extensions?.code ?? 'OK';
-
 /** An account signed up over bearer, with its first session. */
-export async function signUp(t: TestApp, account: Account = newAccount()) {
-  const response = await graphql<{ signup: AuthPayloadData }>(t.app, SIGNUP, { variables: { input: account, transport: 'BEARER' } });
-  expect(response.errors).toBeUndefined();
-  return { account, session: response.data!.signup };
-}
+export const signUp = (t: TestApp, account?: Account) => signUpOverBearer(t.app, account);
 
 /** Signs up and turns the authenticator app on, as its owner would: the secret, a code, the ten recovery codes. */
 export async function signUpWithTotp(t: TestApp) {

@@ -2,7 +2,7 @@ import type { AnyVariables, Client, OperationResult, OperationResultSource } fro
 import { vi } from 'vitest';
 import { createTestClock } from '@graphql-auth/test-kit/clock';
 import { createCookieJar, type CookieJar } from '@graphql-auth/test-kit/cookie-jar';
-import { LOGIN, newAccount, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
+import { LOGIN, newAccount, SIGNUP, type Account, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
 import type { Auth } from '../auth-exchange.ts';
 import { createAuthClient, type AuthClientOptions } from '../create-auth-client.ts';
 import type { AuthTestServer } from './auth-test-server.ts';
@@ -55,7 +55,7 @@ export function cookieClient(server: AuthTestServer, options: Partial<AuthClient
   return { client, auth, jar };
 }
 
-export type Account = ReturnType<typeof newAccount>;
+export type { Account };
 
 /** Signs an account up through the client and hands the payload to `auth`. */
 export async function signUp(
