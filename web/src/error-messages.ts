@@ -46,7 +46,7 @@ const FIELD_RULES: Record<string, string> = {
 };
 
 /** What a valid value of `field` looks like, for the forms' own checks. */
-export function fieldRule(field: 'email' | 'password' | 'name'): string {
+export function fieldRule(field: 'email' | 'password' | 'name' | 'code'): string {
   return FIELD_RULES[field] ?? '';
 }
 

@@ -9,6 +9,9 @@ export interface LoginChallenge {
   methods: SecondFactorMethod[];
 }
 
+/** Whether a code (from the authenticator app, or a recovery code) is one of the ways. */
+export const acceptsCode = (methods: SecondFactorMethod[]) => methods.includes('TOTP') || methods.includes('RECOVERY_CODE');
+
 const METHODS = new Set<string>(['TOTP', 'RECOVERY_CODE', 'PASSKEY']);
 
 const methodsOf = (value: unknown): SecondFactorMethod[] =>

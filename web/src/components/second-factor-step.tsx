@@ -2,13 +2,14 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useMutation, type CombinedError } from 'urql';
 import { announce } from '../announcer.ts';
 import type { AuthPayloadInput } from '../auth/index.ts';
-import { isDeadChallengeError } from '../error-messages.ts';
+import { fieldRule, isDeadChallengeError } from '../error-messages.ts';
 import { graphql } from '../gql';
-import { authenticateWithPasskey } from '../passkey-ceremony.ts';
-import type { LoginChallenge } from '../second-factor.ts';
+import { acceptsCode, type LoginChallenge } from '../second-factor.ts';
+import { usePasskeyProof } from '../use-passkey-proof.ts';
 import { useServerErrors } from '../use-server-errors.ts';
 import { Field } from './field.tsx';
 import { FormAlert } from './form-alert.tsx';
+import { PasskeyButton } from './passkey-button.tsx';
 import { SubmitButton } from './submit-button.tsx';
 
 const CompleteLoginMutation = graphql(`
@@ -16,12 +17,6 @@ const CompleteLoginMutation = graphql(`
     completeLogin(challenge: $challenge, code: $code, passkeyResponse: $passkeyResponse) {
       ...AuthPayloadFields
     }
-  }
-`);
-
-const PasskeySecondFactorOptionsMutation = graphql(`
-  mutation PasskeySecondFactorOptions($challenge: String) {
-    passkeySecondFactorOptions(challenge: $challenge)
   }
 `);
 
@@ -49,14 +44,12 @@ export function SecondFactorStep({
   onBack?: () => void;
 }) {
   const [{ fetching }, completeLogin] = useMutation(CompleteLoginMutation);
-  const [, passkeyOptions] = useMutation(PasskeySecondFactorOptionsMutation);
+  const passkey = usePasskeyProof();
   const [code, setCode] = useState('');
-  const [passkeyBusy, setPasskeyBusy] = useState(false);
-  const [passkeyRefusal, setPasskeyRefusal] = useState<string>();
   const errors = useServerErrors(INPUTS);
   const input = useRef<HTMLInputElement>(null);
   const passkeyButton = useRef<HTMLButtonElement>(null);
-  const byCode = challenge.methods.includes('TOTP') || challenge.methods.includes('RECOVERY_CODE');
+  const byCode = acceptsCode(challenge.methods);
   const byPasskey = challenge.methods.includes('PASSKEY');
 
   // Once per challenge, also under StrictMode's second run of effects.
@@ -74,40 +67,27 @@ export function SecondFactorStep({
     errors.report(result.error);
   };
 
-  const refusePasskey = (text: string) => {
-    setPasskeyBusy(false);
-    setPasskeyRefusal(text);
-    announce(text);
-  };
-
   const proveWithPasskey = async () => {
-    setPasskeyRefusal(undefined);
     errors.report(undefined);
-    setPasskeyBusy(true);
-    const options = await passkeyOptions({ challenge: challenge.challenge });
-    if (!options.data) {
-      setPasskeyBusy(false);
-      if (options.error && isDeadChallengeError(options.error)) return onChallengeDead(options.error);
-      return errors.report(options.error);
-    }
-    const ceremony = await authenticateWithPasskey(options.data.passkeySecondFactorOptions);
-    if (!ceremony.ok) return refusePasskey(ceremony.message);
-    const result = await completeLogin({ challenge: challenge.challenge, passkeyResponse: ceremony.response });
-    setPasskeyBusy(false);
-    await finish(result);
+    const outcome = await passkey.prove(challenge.challenge, (passkeyResponse) => completeLogin({ challenge: challenge.challenge, passkeyResponse }));
+    if (!outcome) return;
+    if ('answer' in outcome) return finish(outcome.answer);
+    const refused = outcome.optionsRefused;
+    if (refused && isDeadChallengeError(refused)) return onChallengeDead(refused);
+    errors.report(refused);
   };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!errors.check(code.trim() ? {} : { code: 'Enter the 6-digit code from your authenticator app, or one of your recovery codes.' })) return;
-    setPasskeyRefusal(undefined);
+    if (!errors.check(code.trim() ? {} : { code: fieldRule('code') })) return;
+    passkey.clearRefusal();
     await finish(await completeLogin({ challenge: challenge.challenge, code }));
   };
 
   return (
     <form className="form" ref={errors.formRef} onSubmit={submit} noValidate data-step="second-factor">
       {errors.formMessage && <FormAlert tone="error">{errors.formMessage}</FormAlert>}
-      {passkeyRefusal && !errors.formMessage && <FormAlert tone="error">{passkeyRefusal}</FormAlert>}
+      {passkey.refusal && !errors.formMessage && <FormAlert tone="error">{passkey.refusal}</FormAlert>}
       {byCode && (
         <>
           <Field
@@ -122,22 +102,13 @@ export function SecondFactorStep({
             hint="The 6 digits your authenticator app shows, or one of your recovery codes."
             inputRef={input}
           />
-          <SubmitButton busy={fetching && !passkeyBusy} busyLabel="Checking…" disabled={errors.waiting || passkeyBusy} block>
+          <SubmitButton busy={fetching && !passkey.busy} busyLabel="Checking…" disabled={errors.waiting || passkey.busy} block>
             Verify
           </SubmitButton>
         </>
       )}
       {byPasskey && (
-        <button
-          type="button"
-          ref={passkeyButton}
-          className={`button button-${byCode ? 'secondary' : 'primary'} button-block`}
-          aria-disabled={passkeyBusy || errors.waiting || undefined}
-          aria-busy={passkeyBusy || undefined}
-          onClick={passkeyBusy || errors.waiting ? undefined : () => void proveWithPasskey()}
-        >
-          {passkeyBusy ? 'Waiting for your passkey…' : 'Use a passkey'}
-        </button>
+        <PasskeyButton busy={passkey.busy} waiting={errors.waiting} primary={!byCode} block buttonRef={passkeyButton} onUse={() => void proveWithPasskey()} />
       )}
       {onBack && (
         <p className="form-aside">

@@ -1,24 +1,19 @@
 import { useId, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { useMutation } from 'urql';
-import { announce } from '../announcer.ts';
+import { fieldRule } from '../error-messages.ts';
 import { graphql } from '../gql';
-import { authenticateWithPasskey } from '../passkey-ceremony.ts';
-import type { SecondFactorMethod } from '../second-factor.ts';
+import { acceptsCode, type SecondFactorMethod } from '../second-factor.ts';
 import { useModalDialog } from '../use-modal-dialog.ts';
+import { usePasskeyProof } from '../use-passkey-proof.ts';
 import { useServerErrors } from '../use-server-errors.ts';
 import { Field } from './field.tsx';
 import { FormAlert } from './form-alert.tsx';
+import { PasskeyButton } from './passkey-button.tsx';
 import { SubmitButton } from './submit-button.tsx';
 
 const VerifySecondFactorMutation = graphql(`
   mutation VerifySecondFactor($code: String, $passkeyResponse: String) {
     verifySecondFactor(code: $code, passkeyResponse: $passkeyResponse)
-  }
-`);
-
-const StepUpPasskeyOptionsMutation = graphql(`
-  mutation StepUpPasskeyOptions {
-    passkeySecondFactorOptions
   }
 `);
 
@@ -50,41 +45,25 @@ function StepUpForm({
   onCancel(): void;
 }) {
   const [{ fetching }, verify] = useMutation(VerifySecondFactorMutation);
-  const [, passkeyOptions] = useMutation(StepUpPasskeyOptionsMutation);
+  const passkey = usePasskeyProof();
   const [code, setCode] = useState('');
-  const [passkeyBusy, setPasskeyBusy] = useState(false);
-  const [passkeyRefusal, setPasskeyRefusal] = useState<string>();
   const errors = useServerErrors(INPUTS);
-  const byCode = request.methods.includes('TOTP') || request.methods.includes('RECOVERY_CODE');
+  const byCode = acceptsCode(request.methods);
   const byPasskey = request.methods.includes('PASSKEY');
 
-  const refusePasskey = (text: string) => {
-    setPasskeyBusy(false);
-    setPasskeyRefusal(text);
-    announce(text);
-  };
-
   const proveWithPasskey = async () => {
-    setPasskeyRefusal(undefined);
     errors.report(undefined);
-    setPasskeyBusy(true);
-    const options = await passkeyOptions({});
-    if (!options.data) {
-      setPasskeyBusy(false);
-      return errors.report(options.error);
-    }
-    const ceremony = await authenticateWithPasskey(options.data.passkeySecondFactorOptions);
-    if (!ceremony.ok) return refusePasskey(ceremony.message);
-    const result = await verify({ passkeyResponse: ceremony.response });
-    setPasskeyBusy(false);
-    if (result.error) return errors.report(result.error);
+    const outcome = await passkey.prove(undefined, (passkeyResponse) => verify({ passkeyResponse }));
+    if (!outcome) return;
+    if (!('answer' in outcome)) return errors.report(outcome.optionsRefused);
+    if (outcome.answer.error) return errors.report(outcome.answer.error);
     onVerified();
   };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!errors.check(code.trim() ? {} : { code: 'Enter the 6-digit code from your authenticator app, or one of your recovery codes.' })) return;
-    setPasskeyRefusal(undefined);
+    if (!errors.check(code.trim() ? {} : { code: fieldRule('code') })) return;
+    passkey.clearRefusal();
     const result = await verify({ code });
     if (result.error) return errors.report(result.error);
     onVerified();
@@ -100,7 +79,7 @@ function StepUpForm({
       </p>
       <div className="form dialog-form">
         {errors.formMessage && <FormAlert tone="error">{errors.formMessage}</FormAlert>}
-        {passkeyRefusal && !errors.formMessage && <FormAlert tone="error">{passkeyRefusal}</FormAlert>}
+        {passkey.refusal && !errors.formMessage && <FormAlert tone="error">{passkey.refusal}</FormAlert>}
         {byCode && (
           <Field
             label="Code"
@@ -118,21 +97,18 @@ function StepUpForm({
       </div>
       <div className="dialog-actions">
         {byCode && (
-          <SubmitButton busy={fetching && !passkeyBusy} busyLabel="Checking…" disabled={errors.waiting || passkeyBusy}>
+          <SubmitButton busy={fetching && !passkey.busy} busyLabel="Checking…" disabled={errors.waiting || passkey.busy}>
             Confirm
           </SubmitButton>
         )}
         {byPasskey && (
-          <button
-            type="button"
-            ref={byCode ? undefined : passkeyButton}
-            className={`button button-${byCode ? 'secondary' : 'primary'}`}
-            aria-disabled={passkeyBusy || errors.waiting || undefined}
-            aria-busy={passkeyBusy || undefined}
-            onClick={passkeyBusy || errors.waiting ? undefined : () => void proveWithPasskey()}
-          >
-            {passkeyBusy ? 'Waiting for your passkey…' : 'Use a passkey'}
-          </button>
+          <PasskeyButton
+            busy={passkey.busy}
+            waiting={errors.waiting}
+            primary={!byCode}
+            buttonRef={byCode ? undefined : passkeyButton}
+            onUse={() => void proveWithPasskey()}
+          />
         )}
         <button type="button" className="button button-secondary" onClick={onCancel}>
           Cancel
@@ -152,7 +128,7 @@ function StepUpForm({
 export function StepUpDialog({ request }: { request: StepUpRequest | undefined }) {
   const input = useRef<HTMLInputElement>(null);
   const passkeyButton = useRef<HTMLButtonElement>(null);
-  const byCode = request ? request.methods.includes('TOTP') || request.methods.includes('RECOVERY_CODE') : true;
+  const byCode = request ? acceptsCode(request.methods) : true;
   const modal = useModalDialog(request !== undefined, byCode ? input : passkeyButton);
   const titleId = useId();
   const descriptionId = useId();

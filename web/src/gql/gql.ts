@@ -27,9 +27,7 @@ type Documents = {
     "\n  mutation RenamePasskey($id: ID!, $name: String!) {\n    renamePasskey(id: $id, name: $name) {\n      id\n      name\n    }\n  }\n": typeof types.RenamePasskeyDocument,
     "\n  mutation RemovePasskey($id: ID!) {\n    removePasskey(id: $id)\n  }\n": typeof types.RemovePasskeyDocument,
     "\n  mutation CompleteLogin($challenge: String!, $code: String, $passkeyResponse: String) {\n    completeLogin(challenge: $challenge, code: $code, passkeyResponse: $passkeyResponse) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.CompleteLoginDocument,
-    "\n  mutation PasskeySecondFactorOptions($challenge: String) {\n    passkeySecondFactorOptions(challenge: $challenge)\n  }\n": typeof types.PasskeySecondFactorOptionsDocument,
     "\n  mutation VerifySecondFactor($code: String, $passkeyResponse: String) {\n    verifySecondFactor(code: $code, passkeyResponse: $passkeyResponse)\n  }\n": typeof types.VerifySecondFactorDocument,
-    "\n  mutation StepUpPasskeyOptions {\n    passkeySecondFactorOptions\n  }\n": typeof types.StepUpPasskeyOptionsDocument,
     "\n  mutation SendVerificationEmail {\n    sendVerificationEmail\n  }\n": typeof types.SendVerificationEmailDocument,
     "\n  query PasswordAccount {\n    me {\n      id\n      email\n    }\n  }\n": typeof types.PasswordAccountDocument,
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": typeof types.ChangePasswordDocument,
@@ -50,6 +48,7 @@ type Documents = {
     "\n  mutation LogOutOtherSessions {\n    logoutAll(exceptCurrent: true)\n  }\n": typeof types.LogOutOtherSessionsDocument,
     "\n  mutation SignUp($input: SignupInput!) {\n    signup(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.SignUpDocument,
     "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      email\n      emailVerified\n    }\n  }\n": typeof types.VerifyEmailDocument,
+    "\n  mutation PasskeySecondFactorOptions($challenge: String) {\n    passkeySecondFactorOptions(challenge: $challenge)\n  }\n": typeof types.PasskeySecondFactorOptionsDocument,
     "\n  query Viewer {\n    me {\n      id\n      email\n      emailVerified\n      name\n      avatarUrl\n    }\n  }\n": typeof types.ViewerDocument,
 };
 const documents: Documents = {
@@ -66,9 +65,7 @@ const documents: Documents = {
     "\n  mutation RenamePasskey($id: ID!, $name: String!) {\n    renamePasskey(id: $id, name: $name) {\n      id\n      name\n    }\n  }\n": types.RenamePasskeyDocument,
     "\n  mutation RemovePasskey($id: ID!) {\n    removePasskey(id: $id)\n  }\n": types.RemovePasskeyDocument,
     "\n  mutation CompleteLogin($challenge: String!, $code: String, $passkeyResponse: String) {\n    completeLogin(challenge: $challenge, code: $code, passkeyResponse: $passkeyResponse) {\n      ...AuthPayloadFields\n    }\n  }\n": types.CompleteLoginDocument,
-    "\n  mutation PasskeySecondFactorOptions($challenge: String) {\n    passkeySecondFactorOptions(challenge: $challenge)\n  }\n": types.PasskeySecondFactorOptionsDocument,
     "\n  mutation VerifySecondFactor($code: String, $passkeyResponse: String) {\n    verifySecondFactor(code: $code, passkeyResponse: $passkeyResponse)\n  }\n": types.VerifySecondFactorDocument,
-    "\n  mutation StepUpPasskeyOptions {\n    passkeySecondFactorOptions\n  }\n": types.StepUpPasskeyOptionsDocument,
     "\n  mutation SendVerificationEmail {\n    sendVerificationEmail\n  }\n": types.SendVerificationEmailDocument,
     "\n  query PasswordAccount {\n    me {\n      id\n      email\n    }\n  }\n": types.PasswordAccountDocument,
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n  }\n": types.ChangePasswordDocument,
@@ -89,6 +86,7 @@ const documents: Documents = {
     "\n  mutation LogOutOtherSessions {\n    logoutAll(exceptCurrent: true)\n  }\n": types.LogOutOtherSessionsDocument,
     "\n  mutation SignUp($input: SignupInput!) {\n    signup(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": types.SignUpDocument,
     "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      email\n      emailVerified\n    }\n  }\n": types.VerifyEmailDocument,
+    "\n  mutation PasskeySecondFactorOptions($challenge: String) {\n    passkeySecondFactorOptions(challenge: $challenge)\n  }\n": types.PasskeySecondFactorOptionsDocument,
     "\n  query Viewer {\n    me {\n      id\n      email\n      emailVerified\n      name\n      avatarUrl\n    }\n  }\n": types.ViewerDocument,
 };
 
@@ -161,15 +159,7 @@ export function graphql(source: "\n  mutation CompleteLogin($challenge: String!,
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation PasskeySecondFactorOptions($challenge: String) {\n    passkeySecondFactorOptions(challenge: $challenge)\n  }\n"): (typeof documents)["\n  mutation PasskeySecondFactorOptions($challenge: String) {\n    passkeySecondFactorOptions(challenge: $challenge)\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
 export function graphql(source: "\n  mutation VerifySecondFactor($code: String, $passkeyResponse: String) {\n    verifySecondFactor(code: $code, passkeyResponse: $passkeyResponse)\n  }\n"): (typeof documents)["\n  mutation VerifySecondFactor($code: String, $passkeyResponse: String) {\n    verifySecondFactor(code: $code, passkeyResponse: $passkeyResponse)\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation StepUpPasskeyOptions {\n    passkeySecondFactorOptions\n  }\n"): (typeof documents)["\n  mutation StepUpPasskeyOptions {\n    passkeySecondFactorOptions\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -250,6 +240,10 @@ export function graphql(source: "\n  mutation SignUp($input: SignupInput!) {\n  
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      email\n      emailVerified\n    }\n  }\n"): (typeof documents)["\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      email\n      emailVerified\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PasskeySecondFactorOptions($challenge: String) {\n    passkeySecondFactorOptions(challenge: $challenge)\n  }\n"): (typeof documents)["\n  mutation PasskeySecondFactorOptions($challenge: String) {\n    passkeySecondFactorOptions(challenge: $challenge)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
