@@ -1,3 +1,4 @@
+import { countPendingEmails } from '../../server/src/email/outbox-store.ts';
 import type { TestApp } from './test-app.ts';
 import { linkIn, type TestRelay } from './smtp-relay.ts';
 
@@ -38,8 +39,7 @@ export function openMailbox(t: TestApp, relay: TestRelay): Mailbox {
   const outboxDrained = async () => {
     const deadline = Date.now() + WAIT_MS;
     for (;;) {
-      const [row] = await t.orm.em.fork().execute<{ unsent: string }[]>('select count(*) as unsent from email_outbox where sent_at is null and gave_up_at is null');
-      const unsent = Number(row?.unsent);
+      const unsent = await countPendingEmails(t.orm.em.fork());
       if (unsent === 0) return;
       if (Date.now() > deadline) throw new Error(`${unsent} emails still unsent after ${WAIT_MS} ms`);
       await new Promise((resolve) => setTimeout(resolve, 20));
