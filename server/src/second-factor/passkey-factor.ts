@@ -1,13 +1,10 @@
 import type { GraphQLContext } from '../builder.ts';
-import { User } from '../database/entities/user.entity.ts';
-import { badUserInput, forbidden, unauthenticated } from '../errors.ts';
+import { badUserInput, forbidden } from '../errors.ts';
 import type { AuthPayload, TokenTransport } from '../auth/auth-payload.ts';
-import { chargeOrRefuse, settleSuccessfulPasswordCheck } from '../auth/login-limits.ts';
+import { chargeOrRefuse } from '../auth/login-limits.ts';
 import { passkeyAuthenticationOptions, verifyPasskeyAssertion } from '../auth/passkey-authentication.ts';
 import { passkeyCharges } from '../auth/passkey-limits.ts';
 import { hasPasskeys } from '../auth/passkey-store.ts';
-import { chargeLoginAttempt } from '../auth/password-check.ts';
-import { recordSecondFactorOnSession } from '../auth/step-up.ts';
 import { completeLoginChallenge, deadChallenge } from './complete-login.ts';
 import { challengeHash, findLoginChallenge } from './login-challenge.ts';
 
@@ -42,19 +39,6 @@ export function completeLoginWithPasskey(
     await verifyPasskeyAssertion({ ...context, em: () => tx }, passkeyResponse, { expectedUserId: userId });
     return 'hwk';
   });
-}
-
-/** `verifySecondFactor` with a passkey: proves one on the current session, opening the step-up window. */
-export async function verifySecondFactorWithPasskey(context: GraphQLContext, passkeyResponse: string): Promise<true> {
-  const viewer = await context.viewer();
-  const em = context.em();
-  const user = await em.findOne(User, { id: viewer.userId });
-  if (!user) throw unauthenticated('SESSION_REVOKED');
-  const limits = await chargeLoginAttempt(context, 'second_factor', { email: user.email, userId: user.id, presentedDeviceToken: await context.deviceTokenCookie() });
-  await verifyPasskeyAssertion(context, passkeyResponse, { expectedUserId: user.id });
-  await recordSecondFactorOnSession(em, viewer, context.now());
-  await settleSuccessfulPasswordCheck(em, limits);
-  return true;
 }
 
 /** Exactly one of a code and a passkey's response: which second factor the caller presents. */

@@ -2,7 +2,7 @@ import { builder } from '../builder.ts';
 import { AuthPayloadRef, TokenTransport } from '../auth/auth.schema.ts';
 import { UserRef } from '../user/user.schema.ts';
 import { completeLoginWithCode } from './complete-login.ts';
-import { completeLoginWithPasskey, oneFactor, passkeySecondFactorOptions, verifySecondFactorWithPasskey } from './passkey-factor.ts';
+import { completeLoginWithPasskey, oneFactor, passkeySecondFactorOptions } from './passkey-factor.ts';
 import { countRecoveryCodes } from './recovery-codes.ts';
 import { parseSecondFactorCode } from './second-factor-code.ts';
 import { verifySecondFactor } from './second-factor-verification.ts';
@@ -101,10 +101,7 @@ builder.mutationField('verifySecondFactor', (t) =>
     description:
       "Proves a second factor on this session, so sensitive changes are allowed for the next 10 minutes: a code (authenticator app or recovery code) or a passkey response (the JSON of the browser's authentication result for passkeySecondFactorOptions).",
     args: { code: t.arg.string({ required: false }), passkeyResponse: t.arg.string({ required: false }) },
-    resolve: (_root, { code, passkeyResponse }, context) => {
-      const factor = oneFactor({ code, passkeyResponse });
-      return 'passkeyResponse' in factor ? verifySecondFactorWithPasskey(context, factor.passkeyResponse) : verifySecondFactor(context, factor.code);
-    },
+    resolve: (_root, { code, passkeyResponse }, context) => verifySecondFactor(context, oneFactor({ code, passkeyResponse })),
   }),
 );
 
