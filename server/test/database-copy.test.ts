@@ -7,7 +7,7 @@ import { importJWK, SignJWT, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
 import { expectUnauthenticated, graphql } from '@graphql-auth/test-kit/graphql-request';
-import { CHANGE_EMAIL, LOGIN, ME, newAccount, REQUEST_PASSWORD_RESET, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
+import { CHANGE_EMAIL, LOGIN, ME, newAccount, REFRESH, REQUEST_PASSWORD_RESET, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
 import { startTestRelay } from '@graphql-auth/test-kit/smtp-relay';
 import { openMailbox, tokenFromLink } from '@graphql-auth/test-kit/mailbox';
 import { SERVER_DIR } from '@graphql-auth/test-kit/server-process';
@@ -95,6 +95,16 @@ describe('a copy of the database', () => {
     const dump = JSON.stringify(copy, (_key, value: unknown) => (value && typeof value === 'object' && 'type' in value && value.type === 'Buffer' ? Buffer.from((value as unknown as { data: number[] }).data).toString('base64url') : value));
     expect(dump).not.toContain(secret);
     expect(dump).not.toContain(victim.accessToken!);
+  });
+
+  it('yields neither a rotated refresh token nor the successor sealed for the grace window', async () => {
+    const session = (await graphql<{ signup: AuthPayloadData }>(t.app, SIGNUP, { variables: { input: newAccount(), transport: 'BEARER' } })).data!.signup;
+    const rotated = (await graphql<{ refresh: AuthPayloadData }>(t.app, REFRESH, { variables: { refreshToken: session.refreshToken } })).data!.refresh;
+    const copy = await copyOfDatabase(t);
+    const row = copy.sessions?.find((candidate) => candidate.id === session.refreshToken!.split('.')[0]);
+    expect(Buffer.isBuffer(row?.sealed_successor)).toBe(true);
+    const dump = JSON.stringify(copy, (_key, value: unknown) => (value && typeof value === 'object' && 'type' in value && value.type === 'Buffer' ? Buffer.from((value as unknown as { data: number[] }).data).toString('base64url') : value));
+    for (const token of [session.refreshToken!, rotated.refreshToken!]) expect(dump).not.toContain(token.split('.')[1]);
   });
 
   it('holds no authenticator secret in plaintext, no recovery code and no login challenge, only sealed secrets and hashes', async () => {

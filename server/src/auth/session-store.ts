@@ -230,7 +230,7 @@ export async function rotateRefreshToken(
   const rotatedAt = session.rotated_at === null ? undefined : timestampOf(session.rotated_at);
   const withinGrace = rotatedAt !== undefined && now.getTime() - rotatedAt.getTime() <= policy.refreshGraceMs;
   if (withinGrace && session.sealed_successor && secretMatches(presented.secret, session.previous_token_hash)) {
-    const sameSuccessor = openSuccessor(presented.secret, session.sealed_successor);
+    const sameSuccessor = openSuccessor(presented.secret, session.sealed_successor, session.token_hash);
     if (sameSuccessor) return { ...issued(lifetime, sameSuccessor), user: profileOf(session) };
   }
 
