@@ -85,7 +85,7 @@ describe('a copy of the database', () => {
       .setJti(crypto.randomUUID())
       .setIssuedAt()
       .setExpirationTime('10m')
-      .sign(await importJWK(await generateSigningKey(), 'EdDSA'));
+      .sign(await importJWK(generateSigningKey(), 'EdDSA'));
     expectUnauthenticated(await graphql(t.app, ME, { token: forged }), 'TOKEN_INVALID');
   });
 
@@ -195,7 +195,7 @@ describe('signing keys stored before they were encrypted', () => {
   it('are sealed and emptied at the next start, and the tokens they signed stay valid', async () => {
     // Put the current key back into plaintext, as an older version of the service stored it.
     const before = (await graphql<{ signup: AuthPayloadData }>(t.app, SIGNUP, { variables: { input: newAccount(), transport: 'BEARER' } })).data!.signup;
-    const legacy = await generateSigningKey();
+    const legacy = generateSigningKey();
     const em = t.orm.em.fork();
     await em.execute(`update signing_keys set retired_at = now() where retired_at is null`);
     await em.execute(`insert into signing_keys (kid, algorithm, private_jwk, created_at) values (?, 'EdDSA', ?, now())`, [legacy.kid, JSON.stringify(legacy)]);

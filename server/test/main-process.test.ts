@@ -64,6 +64,17 @@ describe('the server entry point as a child process', () => {
     expect(server.stderr()).not.toMatch(/error|^\s+at /im);
   });
 
+  it('exits non-zero on a JWT_PRIVATE_KEYS key whose parts make no key, naming the variable and the kid, never the private part', { timeout: 40_000 }, async () => {
+    const notAKey = 'c2VjcmV0LXRoYXQtaXMtbm90LWEta2V5';
+    const keys = JSON.stringify({ keys: [{ kid: 'broken-key', kty: 'OKP', crv: 'Ed25519', d: notAKey, x: 'eA' }] });
+    const server = startServer({ DATABASE_URL: database.url, PORT: String(await freePort()), HOST: '127.0.0.1', JWT_PRIVATE_KEYS: keys });
+    const exit = await exitWithin(server, 20_000);
+    expect(exit === 'still running' ? 'still running' : exit.code).toBe(1);
+    expect(server.stderr()).toMatch(/JWT_PRIVATE_KEYS: key broken-key is not a valid Ed25519 private key/);
+    expect(server.stderr()).not.toContain(notAKey);
+    expect(server.stderr()).not.toMatch(/^\s+at /m);
+  });
+
   it('exits non-zero with a clear message when its port is taken, and leaves nothing running', { timeout: 40_000 }, async () => {
     const blocker = createServer();
     const port = await freePort();

@@ -31,14 +31,14 @@ export async function deliverTokens(
   const sessionEnd = sessionExpiresAt(issued.session);
   // An access token never outlives its session.
   const accessTokenExpiresAt = ttlEnd < sessionEnd ? ttlEnd : sessionEnd;
-  const accessToken = await signAccessToken(
+  const accessToken = signAccessToken(
     context.signingKeys.current(),
     { userId: user.id, sessionId: issued.session.id, amr: issued.session.amr, authTime: issued.session.authTime },
     { ...tokenAudience(context.config.publicOrigin), issuedAt: now, expiresAt: accessTokenExpiresAt },
   );
   // Logging in marks the device as one that knows this account (see device-token.ts).
   const device = rememberDevice
-    ? await signDeviceToken(context.signingKeys.current(), user.id, { publicOrigin: context.config.publicOrigin, now })
+    ? signDeviceToken(context.signingKeys.current(), user.id, { publicOrigin: context.config.publicOrigin, now })
     : undefined;
   const payload = { user, accessTokenExpiresAt, refreshTokenExpiresAt: issued.refreshTokenExpiresAt };
   if (transport === 'BEARER') return { ...payload, accessToken, refreshToken: issued.refreshToken, deviceToken: device?.token ?? null };

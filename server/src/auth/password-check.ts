@@ -44,7 +44,7 @@ export async function chargeLoginAttempt(
   { email, userId, presentedDeviceToken }: { email: string; userId: string | undefined; presentedDeviceToken: string | undefined },
 ): Promise<PasswordCheckCharges> {
   const { config } = context;
-  const trusted = await deviceTokenTrusts(context.signingKeys.current(), presentedDeviceToken, userId, { publicOrigin: config.publicOrigin, now: context.now() });
+  const trusted = deviceTokenTrusts(context.signingKeys.current(), presentedDeviceToken, userId, { publicOrigin: config.publicOrigin, now: context.now() });
   const limits = passwordCheckCharges(config.rateLimits, { email, ip: clientIpKey(context), deviceToken: trusted ? presentedDeviceToken : undefined });
   await chargeOrRefuse(context, action, limits.charges);
   return limits;

@@ -53,7 +53,7 @@ export function createRequestAuthenticator({
     // A browser whose access cookie expired still holds the refresh cookie: it should refresh, not log in.
     if (source === undefined) throw unauthenticated((await readCookie(cookies, names.refresh)) ? 'TOKEN_EXPIRED' : 'TOKEN_MISSING');
     if ('malformed' in source) throw unauthenticated('TOKEN_INVALID');
-    const claims = await verifyAccessToken(signingKeys.current(), source.token, { ...audience, now: now() });
+    const claims = verifyAccessToken(signingKeys.current(), source.token, { ...audience, now: now() });
     if (typeof claims === 'string') throw unauthenticated(claims);
     if (revocations.has(claims.sessionId)) throw unauthenticated('SESSION_REVOKED');
     return { userId: claims.userId, sessionId: claims.sessionId };

@@ -1,29 +1,24 @@
-import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { PrivateJwk } from '../config.ts';
+import { ConfigError, type PrivateJwk } from '../config.ts';
 import { SigningKey } from '../database/entities/signing-key.entity.ts';
 import type { SecretEnvelope } from './secret-envelope.ts';
+import type { JwtAlgorithm, JwtSigningKey, JwtVerificationKey } from './jwt.ts';
 
-/** Only asymmetric algorithms: whoever can verify a token must not be able to mint one. */
-export const ACCESS_TOKEN_ALGORITHMS = ['EdDSA', 'ES256'] as const;
-export type AccessTokenAlgorithm = (typeof ACCESS_TOKEN_ALGORITHMS)[number];
-
-interface VerificationKey {
-  algorithm: AccessTokenAlgorithm;
-  key: CryptoKey;
-}
+/** A JSON Web Key as stored and configured: node's own type, with the key id every one of ours has. */
+export type JWK = JsonWebKey & { kid?: string };
 
 export interface KeyRing {
-  signing: { kid: string; algorithm: AccessTokenAlgorithm; key: CryptoKey };
+  signing: JwtSigningKey;
   /** Keys that verify access tokens: the current one and those retired within an access token's lifetime. */
-  verification: ReadonlyMap<string, VerificationKey>;
+  verification: ReadonlyMap<string, JwtVerificationKey>;
   /** Keys that verify device tokens, which live 180 days: every key retired within that time too. */
-  deviceVerification: ReadonlyMap<string, VerificationKey>;
+  deviceVerification: ReadonlyMap<string, JwtVerificationKey>;
   /** The public keys served at `/.well-known/jwks.json` (those of `verification`). */
   jwks: { keys: JWK[] };
 }
 
-function algorithmOf(jwk: JWK): AccessTokenAlgorithm {
+function algorithmOf(jwk: JWK): JwtAlgorithm {
   if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return 'EdDSA';
   if (jwk.kty === 'EC' && jwk.crv === 'P-256') return 'ES256';
   throw new Error(`Unsupported signing key ${jwk.kid}: only Ed25519 and P-256 keys are accepted`);
@@ -33,26 +28,25 @@ function publicPart({ kty, crv, x, y, kid }: JWK): JWK {
   return Object.fromEntries(Object.entries({ kty, crv, x, y, kid }).filter(([, value]) => value !== undefined));
 }
 
-async function verificationKeys(privateJwks: JWK[]): Promise<{ keys: Map<string, VerificationKey>; jwks: JWK[] }> {
-  const keys = new Map<string, VerificationKey>();
+function verificationKeys(privateJwks: JWK[]): { keys: Map<string, JwtVerificationKey>; jwks: JWK[] } {
+  const keys = new Map<string, JwtVerificationKey>();
   const jwks: JWK[] = [];
   for (const jwk of privateJwks) {
     const algorithm = algorithmOf(jwk);
     const publicJwk = { ...publicPart(jwk), alg: algorithm, use: 'sig' };
-    keys.set(jwk.kid!, { algorithm, key: (await importJWK(publicJwk, algorithm)) as CryptoKey });
+    keys.set(jwk.kid!, { algorithm, publicKeyPem: createPublicKey({ key: publicPart(jwk), format: 'jwk' }).export({ type: 'spki', format: 'pem' }) as string });
     jwks.push(publicJwk);
   }
   return { keys, jwks };
 }
 
 /** `accessKeys` (current first) sign and verify access tokens; `deviceOnlyKeys` still verify device tokens. */
-async function buildKeyRing(accessKeys: JWK[], deviceOnlyKeys: JWK[]): Promise<KeyRing> {
-  const access = await verificationKeys(accessKeys);
-  const deviceOnly = await verificationKeys(deviceOnlyKeys);
+function buildKeyRing(accessKeys: JWK[], deviceOnlyKeys: JWK[]): KeyRing {
+  const access = verificationKeys(accessKeys);
+  const deviceOnly = verificationKeys(deviceOnlyKeys);
   const current = accessKeys[0]!;
-  const algorithm = algorithmOf(current);
   return {
-    signing: { kid: current.kid!, algorithm, key: (await importJWK(current, algorithm)) as CryptoKey },
+    signing: { kid: current.kid!, algorithm: algorithmOf(current), privateKeyPem: createPrivateKey({ key: current, format: 'jwk' }).export({ type: 'pkcs8', format: 'pem' }) as string },
     verification: access.keys,
     deviceVerification: new Map([...access.keys, ...deviceOnly.keys]),
     jwks: { keys: access.jwks },
@@ -90,13 +84,13 @@ export async function loadSigningKeys(
   { now, accessTokenTtlMs, deviceTokenLifetimeMs }: { now: Date; accessTokenTtlMs: number; deviceTokenLifetimeMs: number },
 ): Promise<SigningKeys> {
   if (configured) {
-    const ring = await buildKeyRing(configured as JWK[], []);
+    const ring = configuredKeyRing(configured);
     return { current: () => ring, reload: async () => {} };
   }
   if (!envelope) throw new KeyEncryptionError('KEY_ENCRYPTION_SECRET is required to keep signing keys in the database');
   const kidsOf = (keys: StoredKeys) => `${keys.access.map((key) => key.kid).join(',')}|${keys.deviceOnly.map((key) => key.kid).join(',')}`;
   let stored = await readStoredKeys(em.fork(), envelope, { now, accessTokenTtlMs, deviceTokenLifetimeMs });
-  let ring = await buildKeyRing(stored.access, stored.deviceOnly);
+  let ring = buildKeyRing(stored.access, stored.deviceOnly);
   return {
     current: () => ring,
     async reload(at) {
@@ -104,9 +98,21 @@ export async function loadSigningKeys(
       // The same keys in the same order keep the same ring: a new one would empty the verified-token cache.
       if (kidsOf(latest) === kidsOf(stored)) return;
       stored = latest;
-      ring = await buildKeyRing(latest.access, latest.deviceOnly);
+      ring = buildKeyRing(latest.access, latest.deviceOnly);
     },
   };
+}
+
+/** The configured keys; one whose parts do not make a key stops the start, naming the variable and the key. */
+function configuredKeyRing(configured: PrivateJwk[]): KeyRing {
+  for (const jwk of configured) {
+    try {
+      createPrivateKey({ key: jwk, format: 'jwk' });
+    } catch {
+      throw new ConfigError(`JWT_PRIVATE_KEYS: key ${jwk.kid} is not a valid ${jwk.kty === 'EC' ? 'P-256' : 'Ed25519'} private key (check its d, x and y)`);
+    }
+  }
+  return buildKeyRing(configured, []);
 }
 
 const labelOf = (kid: string) => `signing-key:${kid}`;
@@ -159,7 +165,7 @@ function openStoredKey(row: SigningKey, envelope: SecretEnvelope): JWK {
 }
 
 async function createSigningKey(tx: EntityManager, envelope: SecretEnvelope, now: Date): Promise<{ row: SigningKey; jwk: JWK }> {
-  const jwk = await generateSigningKey();
+  const jwk = generateSigningKey();
   const row = tx.create(SigningKey, {
     kid: jwk.kid!,
     algorithm: 'EdDSA',
@@ -187,7 +193,7 @@ export async function rotateSigningKeys(em: EntityManager, envelope: SecretEnvel
   });
 }
 
-export async function generateSigningKey(): Promise<JWK> {
-  const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
-  return { ...(await exportJWK(privateKey)), kid: crypto.randomUUID() };
+export function generateSigningKey(): JWK {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  return { ...privateKey.export({ format: 'jwk' }), kid: crypto.randomUUID() };
 }
