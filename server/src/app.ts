@@ -15,6 +15,7 @@ import { DEVICE_TOKEN_LIFETIME_MS } from './auth/device-token.ts';
 import { secretEnvelopeOf } from './auth/secret-envelope.ts';
 import { startBackgroundJobs } from './background-jobs.ts';
 import { createDeferredWork } from './deferred-work.ts';
+import { createLeasedRateLimit } from './auth/leased-rate-limit.ts';
 import { createErrorMasker, yogaLogging } from './http/mask-error.ts';
 import { useRequestId } from './http/request-id.ts';
 import { useServiceRoutes } from './http/service-routes.ts';
@@ -77,7 +78,7 @@ export async function createApp({
   // Named prepared statements live on one server connection, which a transaction pooler does not keep.
   const pool = hotPool(await orm.driver.getConnection().getNativeClient(), { prepared: !config.databaseDirectUrl });
   const deferred = createDeferredWork({ logger });
-  const deps: AppDependencies = { config, orm, pool, signingKeys, revocations, logger, now, dummyPasswordHash, metrics: metrics.auth, profiles: createProfileCache(), envelope, deferred };
+  const deps: AppDependencies = { config, orm, pool, signingKeys, revocations, logger, now, dummyPasswordHash, metrics: metrics.auth, profiles: createProfileCache(), envelope, deferred, refreshLimit: createLeasedRateLimit(pool) };
   const emailMetrics = createEmailMetrics(metrics.registry, { countPending: () => countPendingEmails(orm.em.fork()), logger });
   const jobs = await startBackgroundJobs({ ...deps, emailMetrics, mailWorker: mailWorkerOptions(mailWorker) });
   if (config.env === 'production' && !config.metricsToken) {

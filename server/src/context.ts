@@ -13,6 +13,7 @@ import type { RevocationReason } from './auth/session-store.ts';
 import type { SigningKeys } from './auth/signing-keys.ts';
 import type { SecretEnvelope } from './auth/secret-envelope.ts';
 import type { DeferredWork } from './deferred-work.ts';
+import type { LeasedRateLimit } from './auth/leased-rate-limit.ts';
 import { clientAddress } from './http/client-address.ts';
 
 /** What the app is built from: created once at start-up, shared by every request. */
@@ -35,6 +36,8 @@ export interface AppDependencies {
   envelope: SecretEnvelope | undefined;
   /** Work left to run after the answer (see deferred-work.ts). */
   deferred: DeferredWork;
+  /** The per-address refresh limit, counted in leases (see leased-rate-limit.ts). */
+  refreshLimit: LeasedRateLimit;
 }
 
 /** The app's dependencies plus what belongs to one request. */

@@ -154,7 +154,7 @@ describe('limits per IP', () => {
   });
 });
 
-describe('the refresh limit, counted in the rotating statement', () => {
+describe('the refresh limit, counted in leases', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp({ TRUST_PROXY: 'true', REFRESH_LIMIT_IP: '2/1m' });

@@ -76,12 +76,13 @@ builder.mutationField('refresh', (t) =>
       const refreshToken = fromCookie ? await context.refreshTokenCookie() : args.refreshToken;
       if (refreshToken === undefined || refreshToken === null) throw unauthenticated('TOKEN_MISSING');
       const refreshLimit = context.config.rateLimits.refreshIp;
-      const charge = refreshLimit ? { key: `refresh:ip:${clientIpKey(context)}`, rule: refreshLimit } : undefined;
-      const result = await rotateRefreshToken({ pool: context.pool, em: context.em }, refreshToken, { now: context.now(), policy: context.config, charge });
-      if ('limited' in result) {
+      // Every attempt counts, garbage included; leased, so a busy address costs no round trip per refresh.
+      const verdict = refreshLimit ? await context.refreshLimit({ key: `refresh:ip:${clientIpKey(context)}`, rule: refreshLimit }, context.now()) : ({ allowed: true } as const);
+      if (!verdict.allowed) {
         context.metrics.rateLimited.inc({ action: 'refresh' });
-        throw rateLimited(result.retryAfterSeconds);
+        throw rateLimited(verdict.retryAfterSeconds);
       }
+      const result = await rotateRefreshToken({ pool: context.pool, em: context.em }, refreshToken, { now: context.now(), policy: context.config });
       context.metrics.refreshes.inc({ result: 'failure' in result ? result.failure : 'ok' });
       if ('failure' in result) {
         if (result.revokedSessionId) {

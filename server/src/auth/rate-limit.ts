@@ -34,12 +34,13 @@ export async function chargeAttempt(em: EntityManager, unordered: Charge[], now:
 }
 
 /**
- * The fixed window's rule for an upsert into `rate_limit_counters as c`: a closed window restarts
- * at 1, an open one counts on. `now` is the statement's placeholder for the current time (used twice).
+ * The fixed window's rule for an upsert into `rate_limit_counters as c` of `count` attempts: a
+ * closed window restarts at them, an open one adds them. `now` is the statement's placeholder for
+ * the current time (used twice).
  */
 export function countInWindow(now: string): string {
   return `on conflict (key) do update set
-       count = case when c.window_ends_at <= ${now} then 1 else c.count + 1 end,
+       count = case when c.window_ends_at <= ${now} then excluded.count else c.count + excluded.count end,
        window_ends_at = case when c.window_ends_at <= ${now} then excluded.window_ends_at else c.window_ends_at end`;
 }
 

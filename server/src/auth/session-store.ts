@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Session } from '../database/entities/session.entity.ts';
 import { timestampOf, type HotPool } from '../database/hot-statements.ts';
-import { chargeAttempt, countInWindow, refundAttempt, secondsUntil, type Charge } from './rate-limit.ts';
 import type { UserProfile } from '../user/user-profile.ts';
 import {
   createRefreshSecret,
@@ -149,69 +148,31 @@ const REMEMBER_SPENT = 'insert into spent_refresh_tokens (token_hash, session_id
 const ROTATED_COLUMNS = 'r.id, r.user_id, r.idle_expires_at, r.absolute_expires_at, r.amr, r.auth_time';
 const ROTATED_RETURNING = 'returning id, user_id, idle_expires_at, absolute_expires_at, amr, auth_time';
 
-/** The counter's state after the charge, on the row of a counted rotation. */
-interface CountedRow {
-  charged_count: number | string;
-  window_ends_at: string | Date;
-}
-
-/** Refused by the refresh rate limit: nothing rotated, the attempt taken back. */
-export interface RefreshLimited {
-  limited: true;
-  retryAfterSeconds: number;
-}
-
 /**
  * Exchanges a refresh token for its successor, with the session's user. Rotation is one
  * compare-and-set statement on the pool (no lock held across round trips): of N parallel calls
  * with one token exactly one matches the current hash and rotates; the rest find the token as
  * the predecessor within the grace window and get the same successor back. Any other spent
- * token of the session is treated as theft and ends the session. With `charge`, the attempt is
- * counted in that same statement (one round trip, not two), and nothing rotates past the limit.
+ * token of the session is treated as theft and ends the session.
  */
 export async function rotateRefreshToken(
   { pool, em }: { pool: HotPool; em: () => EntityManager },
   refreshToken: string,
-  { now, policy, charge }: { now: Date; policy: SessionPolicy; charge?: Charge },
-): Promise<(IssuedRefreshToken & { user: UserProfile }) | RefreshFailure | RefreshLimited> {
+  { now, policy }: { now: Date; policy: SessionPolicy },
+): Promise<(IssuedRefreshToken & { user: UserProfile }) | RefreshFailure> {
   const presented = parseRefreshToken(refreshToken);
-  if (!presented) {
-    // Garbage counts against the limit like any other attempt.
-    const verdict = charge ? await chargeAttempt(em(), [charge], now) : { allowed: true as const };
-    return verdict.allowed ? { failure: 'REFRESH_TOKEN_INVALID' } : { limited: true, retryAfterSeconds: verdict.retryAfterSeconds };
-  }
+  if (!presented) return { failure: 'REFRESH_TOKEN_INVALID' };
   const presentedHash = hashRefreshSecret(presented.secret);
   const successor = createRefreshSecret();
   const values = [presented.sessionId, hashRefreshSecret(successor), sealSuccessor(presented.secret, successor), now, policy.refreshIdleTtlMs, presentedHash];
 
-  const rotated = charge
-    ? await pool.run<SessionRow & CountedRow>({
-        name: 'rotate-refresh-token-counted',
-        text: `with charged as (
-            insert into rate_limit_counters as c (key, count, window_ends_at)
-            values ($7, 1, $4::timestamptz + make_interval(secs => $8::float8 / 1000))
-            ${countInWindow('$4')}
-            returning count, window_ends_at
-          ), rotated as (
-            ${ROTATE} and (select count from charged) <= $9
-            ${ROTATED_RETURNING}
-          ), spent as (${REMEMBER_SPENT})
-          select c.count as charged_count, c.window_ends_at, x.*
-          from charged c left join (select ${ROTATED_COLUMNS}, ${PROFILE_COLUMNS} from rotated r join users u on u.id = r.user_id) x on true`,
-        values: [...values, charge.key, charge.rule.windowMs, charge.rule.limit],
-      })
-    : await pool.run<SessionRow>({
-        name: 'rotate-refresh-token',
-        text: `with rotated as (${ROTATE} ${ROTATED_RETURNING}), spent as (${REMEMBER_SPENT})
-          select ${ROTATED_COLUMNS}, ${PROFILE_COLUMNS} from rotated r join users u on u.id = r.user_id`,
-        values,
-      });
-  const row: (SessionRow & Partial<CountedRow>) | undefined = rotated.rows[0];
-  if (charge && row?.charged_count !== undefined && row.window_ends_at !== undefined && Number(row.charged_count) > charge.rule.limit) {
-    // Refused attempts are taken back, as for every other limit (rate-limit.ts).
-    await refundAttempt(em(), [charge.key]);
-    return { limited: true, retryAfterSeconds: secondsUntil(timestampOf(row.window_ends_at), now) };
-  }
+  const rotated = await pool.run<SessionRow>({
+    name: 'rotate-refresh-token',
+    text: `with rotated as (${ROTATE} ${ROTATED_RETURNING}), spent as (${REMEMBER_SPENT})
+      select ${ROTATED_COLUMNS}, ${PROFILE_COLUMNS} from rotated r join users u on u.id = r.user_id`,
+    values,
+  });
+  const row = rotated.rows[0];
   if (row?.id) return { ...issued(lifetimeOf(row), successor), user: profileOf(row) };
 
   const found = await pool.run<SessionRow>({
