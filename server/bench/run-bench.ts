@@ -200,7 +200,8 @@ async function measure({
       figures.parallelRefresh = await runParallelRefreshes(base, account);
     }
 
-    await sleep(2000);
+    // The server gives memory back once it has been quiet for a second (idle-memory-release.ts).
+    await sleep(3000);
     figures.idleRssAfterLoadMiB = await residentMiB(server.pid);
     const exit = await stopServerProcess(server);
     if (exit.code !== 0) throw new Error(`the server exited with ${JSON.stringify(exit)} on SIGTERM:\n${server.output()}`);

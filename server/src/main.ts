@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.ts';
 import { createHttpServer } from './http/http-server.ts';
+import { releaseMemoryWhenIdle } from './http/idle-memory-release.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { withKeyEncryptionSecret } from './auth/key-encryption-secret.ts';
 import { KeyEncryptionError } from './auth/signing-keys.ts';
@@ -30,11 +31,14 @@ async function start() {
     throw new ListenError(`The server cannot listen on ${config.host}:${config.port} (${error.code ?? error.message}); set PORT or HOST.`);
   });
   logger.info(`Serving http://${config.host}:${config.port}/graphql (public origin ${config.publicOrigin})`);
+  // Production runs node with --expose-gc (production-runtime.ts); elsewhere there is nothing to call.
+  const memoryRelease = globalThis.gc ? releaseMemoryWhenIdle(server, logger, { gc: globalThis.gc }) : undefined;
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    memoryRelease?.stop();
     logger.info({ signal }, 'shutting down');
     // Stop accepting, let in-flight requests finish (bounded), then close the pool and the embedded cluster.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
