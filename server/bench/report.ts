@@ -120,7 +120,7 @@ function printFacts(figures: BenchFigures, bcryptCost: number): void {
       `start-up (spawn to /readyz 200, database already migrated): median ${fmt(median(times))} ms of ${times.length} (${times.map((ms) => fmt(ms)).join(', ')} ms)`,
     );
   }
-  if (figures.bcryptHashS !== undefined) facts.push(`one bcrypt hash at cost ${bcryptCost}: ${fmt(figures.bcryptHashS * 1000)} ms (median of 3, in the bench process); cores: ${figures.cores}`);
+  if (figures.bcryptHashS !== undefined) facts.push(`one bcrypt hash at cost ${bcryptCost}: ${fmt(figures.bcryptHashS * 1000)} ms (median of 5, in the bench process); cores: ${figures.cores}`);
   if (figures.parallelRefresh) {
     const parallel = figures.parallelRefresh;
     facts.push(`20 parallel refreshes of one session: ${parallel.distinctSuccessors} distinct successor(s), ${parallel.errors} errors${parallel.firstError ? ` (${parallel.firstError})` : ''}`);
