@@ -17,10 +17,11 @@ function prehash(password: string): string {
 }
 
 /**
- * bcrypt runs on libuv's thread pool (4 threads), which WebCrypto signing and verifying share. With
- * all four hashing, every token check queues behind a 250 ms hash; so at most three hashes run at
- * once (one per core and one to cover scheduling gaps), and one thread always stays free. No one
- * owner may hold more than one per core, and each waits its turn fairly (see hashing-queue.ts).
+ * bcrypt runs on libuv's thread pool (4 threads), which the rest of the pool's work (file reads,
+ * DNS lookups) shares; tokens are signed outside it (jwt.ts). With all four hashing, that work
+ * queues behind a 250 ms hash; so at most three hashes run at once (one per core and one to cover
+ * scheduling gaps), and one thread always stays free. No one owner may hold more than one per
+ * core, and each waits its turn fairly (see hashing-queue.ts).
  */
 const slots = Math.min(availableParallelism() + 1, 3);
 const onHashingSlot = createHashingQueue({ slots, maxRunningPerOwner: Math.max(1, slots - 1), maxWaitingPerOwner: 16, maxWaiting: 128 });
