@@ -87,6 +87,20 @@ describe('a limit counted in leases', () => {
     expect(await sharedCount(t, key)).toBe(1);
   });
 
+  it('still holds every limit when more addresses arrive than it keeps leases for: a forgotten lease gives up its attempts', async () => {
+    const charge = createLeasedRateLimit(await countedPool(t), { maxKeys: 2 });
+    const keys = [freshKey(), freshKey(), freshKey()];
+    const allowed = new Map(keys.map((key) => [key, 0]));
+    for (let round = 0; round < 8; round++) {
+      for (const key of keys) if ((await charge({ key, rule: rule(5) }, t.clock.now())).allowed) allowed.set(key, allowed.get(key)! + 1);
+    }
+    for (const key of keys) {
+      // Each comes back with a lease of one, so nothing is left unspent: exactly the limit.
+      expect(allowed.get(key)).toBe(5);
+      expect(await sharedCount(t, key)).toBeGreaterThanOrEqual(5);
+    }
+  });
+
   it('answers a failed lease with the error, and leases again on the next attempt', async () => {
     const pool = await countedPool(t);
     let failNext = true;
