@@ -75,14 +75,15 @@ builder.mutationField('refresh', (t) =>
       const fromCookie = args.refreshToken === undefined || args.refreshToken === null;
       const refreshToken = fromCookie ? await context.refreshTokenCookie() : args.refreshToken;
       if (refreshToken === undefined || refreshToken === null) throw unauthenticated('TOKEN_MISSING');
+      const now = context.now();
       const refreshLimit = context.config.rateLimits.refreshIp;
       // Every attempt counts, garbage included; leased, so a busy address costs no round trip per refresh.
-      const verdict = refreshLimit ? await context.refreshLimit({ key: `refresh:ip:${clientIpKey(context)}`, rule: refreshLimit }, context.now()) : ({ allowed: true } as const);
+      const verdict = refreshLimit ? await context.refreshLimit({ key: `refresh:ip:${clientIpKey(context)}`, rule: refreshLimit }, now) : ({ allowed: true } as const);
       if (!verdict.allowed) {
         context.metrics.rateLimited.inc({ action: 'refresh' });
         throw rateLimited(verdict.retryAfterSeconds);
       }
-      const result = await rotateRefreshToken({ pool: context.pool, em: context.em }, refreshToken, { now: context.now(), policy: context.config });
+      const result = await rotateRefreshToken({ pool: context.pool, em: context.em }, refreshToken, { now, policy: context.config });
       context.metrics.refreshes.inc({ result: 'failure' in result ? result.failure : 'ok' });
       if ('failure' in result) {
         if (result.revokedSessionId) {

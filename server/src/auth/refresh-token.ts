@@ -56,8 +56,14 @@ export function sealSuccessor(previous: RefreshSecret, successor: RefreshSecret)
  * hash), so a damaged or forged box never hands out a token the session does not hold.
  */
 export function openSuccessor(previous: RefreshSecret, sealed: Uint8Array, successorHash: Uint8Array | null): RefreshSecret | undefined {
-  const successor = sealed.length === LEGACY_SEALED_BYTES ? openAesGcm(legacySuccessorKey(previous), sealed) : sealed.length === SECRET_BYTES ? xor(Buffer.from(sealed), successorPad(previous)) : undefined;
+  const successor = unseal(previous, sealed);
   return successor && secretMatches(successor, successorHash) ? successor : undefined;
+}
+
+function unseal(previous: RefreshSecret, sealed: Uint8Array): RefreshSecret | undefined {
+  if (sealed.length === SECRET_BYTES) return xor(Buffer.from(sealed), successorPad(previous));
+  if (sealed.length === LEGACY_SEALED_BYTES) return openAesGcm(legacySuccessorKey(previous), sealed);
+  return undefined;
 }
 
 function successorPad(previous: RefreshSecret): Buffer {

@@ -33,9 +33,9 @@ function verificationKeys(privateJwks: JWK[]): { keys: Map<string, JwtVerificati
   const jwks: JWK[] = [];
   for (const jwk of privateJwks) {
     const algorithm = algorithmOf(jwk);
-    const publicJwk = { ...publicPart(jwk), alg: algorithm, use: 'sig' };
-    keys.set(jwk.kid!, { algorithm, publicKeyPem: createPublicKey({ key: publicPart(jwk), format: 'jwk' }).export({ type: 'spki', format: 'pem' }) as string });
-    jwks.push(publicJwk);
+    const publicKey = publicPart(jwk);
+    keys.set(jwk.kid!, { algorithm, publicKeyPem: createPublicKey({ key: publicKey, format: 'jwk' }).export({ type: 'spki', format: 'pem' }) as string });
+    jwks.push({ ...publicKey, alg: algorithm, use: 'sig' });
   }
   return { keys, jwks };
 }
