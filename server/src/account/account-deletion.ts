@@ -5,7 +5,7 @@ import { announceProfileChange } from '../user/profile-cache.ts';
 import { settleSuccessfulPasswordCheck } from '../auth/login-limits.ts';
 import { checkPassword } from '../auth/password-check.ts';
 import { lockPasswordHash } from '../auth/password.ts';
-import { requireRecentSecondFactor } from '../auth/step-up.ts';
+import { requireRecentSecondFactor } from '../second-factor/step-up.ts';
 import { revokeSessions } from '../auth/session-store.ts';
 import { accountDeletedNotice } from '../email/messages.ts';
 import { queueEmail } from '../email/outbox.ts';

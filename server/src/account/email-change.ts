@@ -8,7 +8,7 @@ import { PROFILE_COLUMNS, profileOfRow, type ProfileRow, type UserProfile } from
 import { chargeOrRefuse, settleSuccessfulPasswordCheck } from '../auth/login-limits.ts';
 import { checkPassword } from '../auth/password-check.ts';
 import { lockPasswordHash } from '../auth/password.ts';
-import { requireRecentSecondFactor } from '../auth/step-up.ts';
+import { requireRecentSecondFactor } from '../second-factor/step-up.ts';
 import { consumeEmailToken, deleteEmailTokens, invalidEmailToken, issueEmailToken } from '../email/email-token.ts';
 import { emailChangeConfirmation, emailChangedNotice, emailChangeRequestedNotice } from '../email/messages.ts';
 import { queueEmail } from '../email/outbox.ts';

@@ -10,7 +10,7 @@ import { clientIpKey } from '../auth/password-check.ts';
 import { hashPassword, validatePassword } from '../auth/password.ts';
 import { resetCounters, type Charge } from '../auth/rate-limit.ts';
 import { revokeSessions } from '../auth/session-store.ts';
-import { startSessionHere } from '../auth/sign-in.ts';
+import { startSessionHere } from '../auth/start-session-here.ts';
 import { secondFactorRequired } from '../errors.ts';
 import { endLoginChallenges, issueLoginChallenge } from '../second-factor/login-challenge.ts';
 import { secondFactorMethods } from '../second-factor/methods.ts';

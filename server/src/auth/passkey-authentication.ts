@@ -9,7 +9,7 @@ import { passkeyCharges, settleFinishedCeremony } from './passkey-limits.ts';
 import { parseAuthenticationResponse } from './passkey-response.ts';
 import { credentialsOf, findPasskeyByCredentialId, recordPasskeyUse } from './passkey-store.ts';
 import { CEREMONY_TTL_MS, relyingPartyOf } from './relying-party.ts';
-import { startSessionHere } from './sign-in.ts';
+import { startSessionHere } from './start-session-here.ts';
 import { rememberChallenge, spendChallenge } from './webauthn-challenges.ts';
 
 /** What the ceremony functions need of a request: its unit of work, the configuration, the clock and the log. */

@@ -6,7 +6,7 @@ import { deliverTokens, type AuthPayload, type TokenTransport } from '../auth/au
 import { settleSuccessfulPasswordCheck, takeBackPasswordCheck } from '../auth/login-limits.ts';
 import { chargeLoginAttempt } from '../auth/password-check.ts';
 import type { AuthenticationMethod, IssuedRefreshToken } from '../auth/session-store.ts';
-import { startSessionHere } from '../auth/sign-in.ts';
+import { startSessionHere } from '../auth/start-session-here.ts';
 import { challengeHash, consumeLoginChallenge, findLoginChallenge, spendChallengeTry } from './login-challenge.ts';
 import { proveWithCode } from './second-factor-proof.ts';
 import type { SecondFactorCode } from './second-factor-code.ts';

@@ -4,7 +4,7 @@ import { forbidden, unauthenticated } from '../errors.ts';
 import { settleSuccessfulPasswordCheck } from '../auth/login-limits.ts';
 import { verifyPasskeyAssertion } from '../auth/passkey-authentication.ts';
 import { chargeLoginAttempt } from '../auth/password-check.ts';
-import { recordSecondFactorOnSession } from '../auth/step-up.ts';
+import { recordSecondFactorOnSession } from './step-up.ts';
 import { wrongCode } from './complete-login.ts';
 import { secondFactorMethods } from './methods.ts';
 import { parseSecondFactorCode } from './second-factor-code.ts';

@@ -3,7 +3,7 @@ import { User } from '../database/entities/user.entity.ts';
 import { forbidden, unauthenticated } from '../errors.ts';
 import { settleSuccessfulPasswordCheck } from '../auth/login-limits.ts';
 import { chargeLoginAttempt } from '../auth/password-check.ts';
-import { recordSecondFactorOnSession, requireRecentSecondFactor } from '../auth/step-up.ts';
+import { recordSecondFactorOnSession, requireRecentSecondFactor } from './step-up.ts';
 import { wrongCode } from './complete-login.ts';
 import { deleteRecoveryCodes, replaceRecoveryCodes } from './recovery-codes.ts';
 import { parseTotpCode } from './second-factor-code.ts';

@@ -1,17 +1,17 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { VerifiedRegistrationResponse } from '@simplewebauthn/server';
-import { webAuthnLibrary } from './webauthn-library.ts';
+import { webAuthnLibrary } from '../auth/webauthn-library.ts';
 import type { GraphQLContext } from '../builder.ts';
-import type { Viewer } from './request-authentication.ts';
-import { recordSecondFactorOnSession } from './step-up.ts';
+import type { Viewer } from '../auth/request-authentication.ts';
+import { recordSecondFactorOnSession } from '../second-factor/step-up.ts';
 import { User } from '../database/entities/user.entity.ts';
 import { badUserInput } from '../errors.ts';
-import { chargeOrRefuse } from './login-limits.ts';
-import { passkeyCharges, settleFinishedCeremony } from './passkey-limits.ts';
-import { parseRegistrationResponse } from './passkey-response.ts';
-import { credentialsOf, insertPasskey, MAX_PASSKEYS_PER_ACCOUNT, userHandleOf, type PasskeySummary } from './passkey-store.ts';
-import { CEREMONY_TTL_MS, PASSKEY_ALGORITHMS, relyingPartyOf } from './relying-party.ts';
-import { rememberChallenge, spendChallenge } from './webauthn-challenges.ts';
+import { chargeOrRefuse } from '../auth/login-limits.ts';
+import { passkeyCharges, settleFinishedCeremony } from '../auth/passkey-limits.ts';
+import { parseRegistrationResponse } from '../auth/passkey-response.ts';
+import { credentialsOf, insertPasskey, MAX_PASSKEYS_PER_ACCOUNT, userHandleOf, type PasskeySummary } from '../auth/passkey-store.ts';
+import { CEREMONY_TTL_MS, PASSKEY_ALGORITHMS, relyingPartyOf } from '../auth/relying-party.ts';
+import { rememberChallenge, spendChallenge } from '../auth/webauthn-challenges.ts';
 
 // Control and invisible characters (bidi overrides, zero-width) would make one passkey's name pass for another's.
 const INVISIBLE_OR_CONTROL = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;

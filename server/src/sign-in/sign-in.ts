@@ -1,30 +1,16 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphQLContext } from '../builder.ts';
 import { User } from '../database/entities/user.entity.ts';
 import { emailNotVerified, emailTaken, invalidCredentials, secondFactorRequired } from '../errors.ts';
 import { queueVerificationEmail, resendVerificationEmailIfAllowed } from '../account/email-verification.ts';
 import { normalizeEmail, validateEmail, validateName } from '../user/user-input.ts';
-import { deliverTokens, type AuthPayload, type TokenTransport } from './auth-payload.ts';
+import { deliverTokens, type AuthPayload, type TokenTransport } from '../auth/auth-payload.ts';
 import { issueLoginChallenge } from '../second-factor/login-challenge.ts';
 import { secondFactorMethods } from '../second-factor/methods.ts';
-import { chargeOrRefuse, settleSuccessfulPasswordCheck, takeBackPasswordCheck } from './login-limits.ts';
-import { checkPassword, clientIpKey } from './password-check.ts';
-import { hashCost, hashPassword, lockPasswordHash, validatePassword } from './password.ts';
-import { startSession, type AuthenticationMethod, type IssuedRefreshToken } from './session-store.ts';
-
-/** A new session on the calling device, written when `em` flushes (or its transaction commits); `amr` is how the login proved who it was. */
-export function startSessionHere(em: EntityManager, context: GraphQLContext, userId: string, amr: AuthenticationMethod[]): IssuedRefreshToken {
-  const { refreshIdleTtlMs, sessionMaxAgeMs, refreshGraceMs } = context.config;
-  return startSession(em, {
-    userId,
-    userAgent: context.userAgent,
-    ip: context.clientIp,
-    now: context.now(),
-    policy: { refreshIdleTtlMs, sessionMaxAgeMs, refreshGraceMs },
-    amr,
-  });
-}
+import { chargeOrRefuse, settleSuccessfulPasswordCheck, takeBackPasswordCheck } from '../auth/login-limits.ts';
+import { checkPassword, clientIpKey } from '../auth/password-check.ts';
+import { hashCost, hashPassword, lockPasswordHash, validatePassword } from '../auth/password.ts';
+import { startSessionHere } from '../auth/start-session-here.ts';
 
 /**
  * Creates an account, its first session and the email that proves its address, in one

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphQLContext } from '../builder.ts';
 import { stepUpRequired } from '../errors.ts';
-import { secondFactorMethods } from '../second-factor/methods.ts';
-import type { Viewer } from './request-authentication.ts';
+import { secondFactorMethods } from './methods.ts';
+import type { Viewer } from '../auth/request-authentication.ts';
 
 /** How long a second factor proven on a session lets it make sensitive changes. */
 export const STEP_UP_WINDOW_MS = 10 * 60_000;

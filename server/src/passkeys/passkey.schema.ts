@@ -1,11 +1,11 @@
 import { builder } from '../builder.ts';
 import { forbidden } from '../errors.ts';
 import { isUuid } from '../uuid.ts';
-import { AuthPayloadRef, TokenTransport } from './auth.schema.ts';
-import { logInWithPasskey, passkeyLoginOptions } from './passkey-authentication.ts';
+import { AuthPayloadRef, TokenTransport } from '../auth/auth.schema.ts';
+import { logInWithPasskey, passkeyLoginOptions } from '../auth/passkey-authentication.ts';
 import { passkeyRegistrationOptions, registerPasskey, validatePasskeyName } from './passkey-registration.ts';
-import { listPasskeys, removePasskey, renamePasskey, type PasskeySummary } from './passkey-store.ts';
-import { requireRecentSecondFactor } from './step-up.ts';
+import { listPasskeys, removePasskey, renamePasskey, type PasskeySummary } from '../auth/passkey-store.ts';
+import { requireRecentSecondFactor } from '../second-factor/step-up.ts';
 
 const PasskeyRef = builder.objectRef<PasskeySummary>('Passkey').implement({
   description: 'A passkey (WebAuthn credential) that signs in to this account.',

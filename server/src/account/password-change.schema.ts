@@ -1,11 +1,11 @@
 import { builder } from '../builder.ts';
 import { invalidCredentials, unauthenticated } from '../errors.ts';
 import { User } from '../database/entities/user.entity.ts';
-import { hashPassword, lockPasswordHash, validatePassword } from './password.ts';
-import { revokeSessions } from './session-store.ts';
-import { settleSuccessfulPasswordCheck } from './login-limits.ts';
-import { checkPassword } from './password-check.ts';
-import { requireRecentSecondFactor } from './step-up.ts';
+import { hashPassword, lockPasswordHash, validatePassword } from '../auth/password.ts';
+import { revokeSessions } from '../auth/session-store.ts';
+import { settleSuccessfulPasswordCheck } from '../auth/login-limits.ts';
+import { checkPassword } from '../auth/password-check.ts';
+import { requireRecentSecondFactor } from '../second-factor/step-up.ts';
 import { endLoginChallenges } from '../second-factor/login-challenge.ts';
 import { deleteEmailTokens } from '../email/email-token.ts';
 import { passwordChangedNotice } from '../email/messages.ts';
