@@ -1,5 +1,15 @@
 import { graphql } from './gql/index.ts';
 
+/** What every bearer login hands over: both tokens and when each expires. */
+export const TokensFragment = graphql(`
+  fragment TypedClientTokens on AuthPayload {
+    accessToken
+    refreshToken
+    accessTokenExpiresAt
+    refreshTokenExpiresAt
+  }
+`);
+
 /** Bearer transport: the tokens come back in the payload, and the server sets no cookie. */
 export const LoginMutation = graphql(`
   mutation TypedClientLogin($input: LoginInput!) {
@@ -9,10 +19,7 @@ export const LoginMutation = graphql(`
         email
         name
       }
-      accessToken
-      refreshToken
-      accessTokenExpiresAt
-      refreshTokenExpiresAt
+      ...TypedClientTokens
     }
   }
 `);
@@ -44,10 +51,7 @@ export const ResetPasswordMutation = graphql(`
         email
         emailVerified
       }
-      accessToken
-      refreshToken
-      accessTokenExpiresAt
-      refreshTokenExpiresAt
+      ...TypedClientTokens
     }
   }
 `);
@@ -79,10 +83,7 @@ export const CompleteLoginMutation = graphql(`
         email
         name
       }
-      accessToken
-      refreshToken
-      accessTokenExpiresAt
-      refreshTokenExpiresAt
+      ...TypedClientTokens
     }
   }
 `);

@@ -14,22 +14,24 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  mutation TypedClientLogin($input: LoginInput!) {\n    login(input: $input, transport: BEARER) {\n      user {\n        id\n        email\n        name\n      }\n      accessToken\n      refreshToken\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n": typeof types.TypedClientLoginDocument,
+    "\n  fragment TypedClientTokens on AuthPayload {\n    accessToken\n    refreshToken\n    accessTokenExpiresAt\n    refreshTokenExpiresAt\n  }\n": typeof types.TypedClientTokensFragmentDoc,
+    "\n  mutation TypedClientLogin($input: LoginInput!) {\n    login(input: $input, transport: BEARER) {\n      user {\n        id\n        email\n        name\n      }\n      ...TypedClientTokens\n    }\n  }\n": typeof types.TypedClientLoginDocument,
     "\n  query TypedClientMe {\n    me {\n      id\n      email\n      name\n      createdAt\n    }\n  }\n": typeof types.TypedClientMeDocument,
     "\n  mutation TypedClientRequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n": typeof types.TypedClientRequestPasswordResetDocument,
-    "\n  mutation TypedClientResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword, transport: BEARER) {\n      user {\n        id\n        email\n        emailVerified\n      }\n      accessToken\n      refreshToken\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n": typeof types.TypedClientResetPasswordDocument,
+    "\n  mutation TypedClientResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword, transport: BEARER) {\n      user {\n        id\n        email\n        emailVerified\n      }\n      ...TypedClientTokens\n    }\n  }\n": typeof types.TypedClientResetPasswordDocument,
     "\n  mutation TypedClientVerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      email\n      emailVerified\n    }\n  }\n": typeof types.TypedClientVerifyEmailDocument,
     "\n  mutation TypedClientSendVerificationEmail {\n    sendVerificationEmail\n  }\n": typeof types.TypedClientSendVerificationEmailDocument,
-    "\n  mutation TypedClientCompleteLogin($challenge: String!, $code: String!) {\n    completeLogin(challenge: $challenge, code: $code, transport: BEARER) {\n      user {\n        id\n        email\n        name\n      }\n      accessToken\n      refreshToken\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n": typeof types.TypedClientCompleteLoginDocument,
+    "\n  mutation TypedClientCompleteLogin($challenge: String!, $code: String!) {\n    completeLogin(challenge: $challenge, code: $code, transport: BEARER) {\n      user {\n        id\n        email\n        name\n      }\n      ...TypedClientTokens\n    }\n  }\n": typeof types.TypedClientCompleteLoginDocument,
 };
 const documents: Documents = {
-    "\n  mutation TypedClientLogin($input: LoginInput!) {\n    login(input: $input, transport: BEARER) {\n      user {\n        id\n        email\n        name\n      }\n      accessToken\n      refreshToken\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n": types.TypedClientLoginDocument,
+    "\n  fragment TypedClientTokens on AuthPayload {\n    accessToken\n    refreshToken\n    accessTokenExpiresAt\n    refreshTokenExpiresAt\n  }\n": types.TypedClientTokensFragmentDoc,
+    "\n  mutation TypedClientLogin($input: LoginInput!) {\n    login(input: $input, transport: BEARER) {\n      user {\n        id\n        email\n        name\n      }\n      ...TypedClientTokens\n    }\n  }\n": types.TypedClientLoginDocument,
     "\n  query TypedClientMe {\n    me {\n      id\n      email\n      name\n      createdAt\n    }\n  }\n": types.TypedClientMeDocument,
     "\n  mutation TypedClientRequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n": types.TypedClientRequestPasswordResetDocument,
-    "\n  mutation TypedClientResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword, transport: BEARER) {\n      user {\n        id\n        email\n        emailVerified\n      }\n      accessToken\n      refreshToken\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n": types.TypedClientResetPasswordDocument,
+    "\n  mutation TypedClientResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword, transport: BEARER) {\n      user {\n        id\n        email\n        emailVerified\n      }\n      ...TypedClientTokens\n    }\n  }\n": types.TypedClientResetPasswordDocument,
     "\n  mutation TypedClientVerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      email\n      emailVerified\n    }\n  }\n": types.TypedClientVerifyEmailDocument,
     "\n  mutation TypedClientSendVerificationEmail {\n    sendVerificationEmail\n  }\n": types.TypedClientSendVerificationEmailDocument,
-    "\n  mutation TypedClientCompleteLogin($challenge: String!, $code: String!) {\n    completeLogin(challenge: $challenge, code: $code, transport: BEARER) {\n      user {\n        id\n        email\n        name\n      }\n      accessToken\n      refreshToken\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n": types.TypedClientCompleteLoginDocument,
+    "\n  mutation TypedClientCompleteLogin($challenge: String!, $code: String!) {\n    completeLogin(challenge: $challenge, code: $code, transport: BEARER) {\n      user {\n        id\n        email\n        name\n      }\n      ...TypedClientTokens\n    }\n  }\n": types.TypedClientCompleteLoginDocument,
 };
 
 /**
@@ -49,7 +51,11 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation TypedClientLogin($input: LoginInput!) {\n    login(input: $input, transport: BEARER) {\n      user {\n        id\n        email\n        name\n      }\n      accessToken\n      refreshToken\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n"): (typeof documents)["\n  mutation TypedClientLogin($input: LoginInput!) {\n    login(input: $input, transport: BEARER) {\n      user {\n        id\n        email\n        name\n      }\n      accessToken\n      refreshToken\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n"];
+export function graphql(source: "\n  fragment TypedClientTokens on AuthPayload {\n    accessToken\n    refreshToken\n    accessTokenExpiresAt\n    refreshTokenExpiresAt\n  }\n"): (typeof documents)["\n  fragment TypedClientTokens on AuthPayload {\n    accessToken\n    refreshToken\n    accessTokenExpiresAt\n    refreshTokenExpiresAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TypedClientLogin($input: LoginInput!) {\n    login(input: $input, transport: BEARER) {\n      user {\n        id\n        email\n        name\n      }\n      ...TypedClientTokens\n    }\n  }\n"): (typeof documents)["\n  mutation TypedClientLogin($input: LoginInput!) {\n    login(input: $input, transport: BEARER) {\n      user {\n        id\n        email\n        name\n      }\n      ...TypedClientTokens\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -61,7 +67,7 @@ export function graphql(source: "\n  mutation TypedClientRequestPasswordReset($e
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation TypedClientResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword, transport: BEARER) {\n      user {\n        id\n        email\n        emailVerified\n      }\n      accessToken\n      refreshToken\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n"): (typeof documents)["\n  mutation TypedClientResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword, transport: BEARER) {\n      user {\n        id\n        email\n        emailVerified\n      }\n      accessToken\n      refreshToken\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n"];
+export function graphql(source: "\n  mutation TypedClientResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword, transport: BEARER) {\n      user {\n        id\n        email\n        emailVerified\n      }\n      ...TypedClientTokens\n    }\n  }\n"): (typeof documents)["\n  mutation TypedClientResetPassword($token: String!, $newPassword: String!) {\n    resetPassword(token: $token, newPassword: $newPassword, transport: BEARER) {\n      user {\n        id\n        email\n        emailVerified\n      }\n      ...TypedClientTokens\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -73,7 +79,7 @@ export function graphql(source: "\n  mutation TypedClientSendVerificationEmail {
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation TypedClientCompleteLogin($challenge: String!, $code: String!) {\n    completeLogin(challenge: $challenge, code: $code, transport: BEARER) {\n      user {\n        id\n        email\n        name\n      }\n      accessToken\n      refreshToken\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n"): (typeof documents)["\n  mutation TypedClientCompleteLogin($challenge: String!, $code: String!) {\n    completeLogin(challenge: $challenge, code: $code, transport: BEARER) {\n      user {\n        id\n        email\n        name\n      }\n      accessToken\n      refreshToken\n      accessTokenExpiresAt\n      refreshTokenExpiresAt\n    }\n  }\n"];
+export function graphql(source: "\n  mutation TypedClientCompleteLogin($challenge: String!, $code: String!) {\n    completeLogin(challenge: $challenge, code: $code, transport: BEARER) {\n      user {\n        id\n        email\n        name\n      }\n      ...TypedClientTokens\n    }\n  }\n"): (typeof documents)["\n  mutation TypedClientCompleteLogin($challenge: String!, $code: String!) {\n    completeLogin(challenge: $challenge, code: $code, transport: BEARER) {\n      user {\n        id\n        email\n        name\n      }\n      ...TypedClientTokens\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
