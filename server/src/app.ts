@@ -16,6 +16,7 @@ import { secretEnvelopeOf } from './auth/secret-envelope.ts';
 import { startBackgroundJobs } from './background-jobs.ts';
 import { createDeferredWork } from './deferred-work.ts';
 import { createLeasedRateLimit } from './auth/leased-rate-limit.ts';
+import { createSessionRotator } from './auth/session-store.ts';
 import { createErrorMasker, yogaLogging } from './http/mask-error.ts';
 import { useRequestId } from './http/request-id.ts';
 import { useServiceRoutes } from './http/service-routes.ts';
@@ -78,7 +79,7 @@ export async function createApp({
   // Named prepared statements live on one server connection, which a transaction pooler does not keep.
   const pool = hotPool(await orm.driver.getConnection().getNativeClient(), { prepared: !config.databaseDirectUrl });
   const deferred = createDeferredWork({ logger });
-  const deps: AppDependencies = { config, orm, pool, signingKeys, revocations, logger, now, dummyPasswordHash, metrics: metrics.auth, profiles: createProfileCache(), envelope, deferred, refreshLimit: createLeasedRateLimit(pool) };
+  const deps: AppDependencies = { config, orm, pool, signingKeys, revocations, logger, now, dummyPasswordHash, metrics: metrics.auth, profiles: createProfileCache(), envelope, deferred, refreshLimit: createLeasedRateLimit(pool), rotateSession: createSessionRotator(pool) };
   const emailMetrics = createEmailMetrics(metrics.registry, { countPending: () => countPendingEmails(orm.em.fork()), logger });
   const jobs = await startBackgroundJobs({ ...deps, emailMetrics, mailWorker: mailWorkerOptions(mailWorker) });
   if (config.env === 'production' && !config.metricsToken) {

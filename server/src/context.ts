@@ -9,7 +9,7 @@ import type { AuthMetrics } from './auth/auth-metrics.ts';
 import { clearSessionCookies, cookieNames, readCookie, writeDeviceCookie, writeSessionCookies, type SessionCookies } from './auth/cookies.ts';
 import { createRequestAuthenticator, type Viewer } from './auth/request-authentication.ts';
 import type { RevocationList } from './auth/revocation-list.ts';
-import type { RevocationReason } from './auth/session-store.ts';
+import type { RevocationReason, SessionRotator } from './auth/session-store.ts';
 import type { SigningKeys } from './auth/signing-keys.ts';
 import type { SecretEnvelope } from './auth/secret-envelope.ts';
 import type { DeferredWork } from './deferred-work.ts';
@@ -38,6 +38,8 @@ export interface AppDependencies {
   deferred: DeferredWork;
   /** The per-address refresh limit, counted in leases (see leased-rate-limit.ts). */
   refreshLimit: LeasedRateLimit;
+  /** Rotates refresh tokens, many to a statement under load (see session-store.ts). */
+  rotateSession: SessionRotator;
 }
 
 /** The app's dependencies plus what belongs to one request. */

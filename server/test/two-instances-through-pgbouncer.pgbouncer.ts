@@ -4,6 +4,8 @@ import { expectUnauthenticated, graphql } from '@graphql-auth/test-kit/graphql-r
 import { startPgBouncer, type PgBouncer } from './support/pgbouncer.ts';
 import { postgresAdminUrl } from '@graphql-auth/test-kit/test-database';
 import { LOGIN, LOGOUT, ME, newAccount, REFRESH, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
+import { hotPool, type HotPool, type HotStatement } from '../src/database/hot-statements.ts';
+import { createSessionRotator, rotateRefreshToken } from '../src/auth/session-store.ts';
 
 /**
  * Two instances whose DATABASE_URL goes through PgBouncer in transaction pooling mode, with
@@ -49,6 +51,25 @@ describe('two instances through PgBouncer in transaction mode', () => {
     );
     expect(answers.map((answer) => answer.errors)).toEqual(Array(20).fill(undefined));
     expect(new Set(answers.map((answer) => answer.data!.refresh.refreshToken)).size).toBe(1);
+  });
+
+  it('rotates many sessions in one unnamed statement through the pooler, on either instance', async () => {
+    const sessions = await Promise.all(
+      Array.from({ length: 8 }, () => graphql<{ signup: AuthPayloadData }>(a.app, SIGNUP, { variables: { input: newAccount(), transport: 'BEARER' } })),
+    );
+    let tokens = sessions.map((signup) => signup.data!.signup.refreshToken!);
+    for (const instance of [a, b]) {
+      // The instance's own pool as the app sets it up behind a pooler, noting what it runs.
+      const pool = hotPool(await instance.orm.driver.getConnection().getNativeClient(), { prepared: false });
+      const names: string[] = [];
+      const recording: HotPool = { run: <Row>(statement: HotStatement) => (names.push(statement.name), pool.run<Row>(statement)) };
+      const rotate = createSessionRotator(recording);
+      const refresh = (token: string) => rotateRefreshToken({ pool: recording, rotate, em: () => instance.orm.em.fork() }, token, { now: instance.clock.now(), policy: instance.config });
+      const results = await Promise.all(tokens.map(refresh));
+      expect(names).toEqual(['rotate-refresh-tokens']);
+      tokens = results.map((result) => ('refreshToken' in result ? result.refreshToken : result.failure));
+      expect(tokens.every((token) => token.includes('.'))).toBe(true);
+    }
   });
 
   it('rejects a session logged out on one instance on the other within a second', async () => {

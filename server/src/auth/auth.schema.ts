@@ -42,7 +42,7 @@ builder.mutationField('refresh', (t) =>
         context.metrics.rateLimited.inc({ action: 'refresh' });
         throw rateLimited(verdict.retryAfterSeconds);
       }
-      const result = await rotateRefreshToken({ pool: context.pool, em: context.em }, refreshToken, { now, policy: context.config });
+      const result = await rotateRefreshToken({ pool: context.pool, rotate: context.rotateSession, em: context.em }, refreshToken, { now, policy: context.config });
       context.metrics.refreshes.inc({ result: 'failure' in result ? result.failure : 'ok' });
       if ('failure' in result) {
         if (result.revokedSessionId) {

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Session } from '../database/entities/session.entity.ts';
 import { timestampOf, type HotPool } from '../database/hot-statements.ts';
+import { batchedPerTurn } from '../database/turn-batch.ts';
 import type { UserProfile } from '../user/user-profile.ts';
 import {
   createRefreshSecret,
@@ -15,8 +16,8 @@ import {
 
 /**
  * Every statement about sessions and spent refresh tokens lives here: starting, rotating, finding,
- * listing, revoking (with its announcement) and deleting them. The hot paths (rotation) run as
- * single statements on the pool; the rest through the ORM.
+ * listing, revoking (with its announcement) and deleting them. The hot path (rotation) runs as
+ * statements on the pool, the rotations of one event-loop turn in one; the rest through the ORM.
  */
 
 /** The PostgreSQL channel on which every revoked session id is announced to all instances. */
@@ -149,14 +150,106 @@ const ROTATED_COLUMNS = 'r.id, r.user_id, r.idle_expires_at, r.absolute_expires_
 const ROTATED_RETURNING = 'returning id, user_id, idle_expires_at, absolute_expires_at, amr, auth_time';
 
 /**
- * Exchanges a refresh token for its successor, with the session's user. Rotation is one
- * compare-and-set statement on the pool (no lock held across round trips): of N parallel calls
+ * Many rotations in one statement, one answer row per rotation in order. It locks the sessions with
+ * SKIP LOCKED, so it never waits for a row lock: a statement holding several row locks could
+ * otherwise deadlock with a revocation or another instance's batch. A session it skipped (`found`
+ * but not `locked`) is rotated on its own. Two rotations of one session in a batch update it once;
+ * the other finds its token spent, as a parallel refresh does.
+ */
+const ROTATE_MANY = `with presented as (
+    select * from unnest($1::uuid[], $2::bytea[], $3::bytea[], $4::timestamptz[], $5::float8[], $6::bytea[]) with ordinality
+      as p(id, next_hash, sealed, now, idle_ttl_ms, presented_hash, position)
+  ), locked as (
+    select id from sessions where id = any($1::uuid[]) for update skip locked
+  ), rotated as (
+    update sessions s set
+      previous_token_hash = s.token_hash,
+      token_hash = p.next_hash,
+      sealed_successor = p.sealed,
+      rotated_at = p.now,
+      last_used_at = p.now,
+      idle_expires_at = least(p.now + make_interval(secs => p.idle_ttl_ms / 1000), s.absolute_expires_at)
+    from presented p
+    where s.id = p.id and s.id in (select id from locked) and s.token_hash = p.presented_hash
+      and s.revoked_at is null and s.idle_expires_at > p.now and s.absolute_expires_at > p.now
+    returning p.position, p.presented_hash, s.id, s.user_id, s.idle_expires_at, s.absolute_expires_at, s.amr, s.auth_time
+  ), spent as (
+    insert into spent_refresh_tokens (token_hash, session_id) select presented_hash, id from rotated
+  )
+  select exists (select 1 from sessions where id = p.id) as found, l.id is not null as locked, ${ROTATED_COLUMNS}, ${PROFILE_COLUMNS}
+    from presented p
+    left join locked l on l.id = p.id
+    left join rotated r on r.position = p.position
+    left join users u on u.id = r.user_id
+    order by p.position`;
+
+/** One compare-and-set of a session's refresh token hash. */
+interface Rotation {
+  sessionId: string;
+  successorHash: Buffer;
+  sealedSuccessor: Buffer;
+  now: Date;
+  idleTtlMs: number;
+  presentedHash: Buffer;
+}
+
+/** Rotates a session if the presented token is its current one; undefined when it is not (or the session is over). */
+export type SessionRotator = (rotation: Rotation) => Promise<SessionRow | undefined>;
+
+async function rotateOne(pool: HotPool, rotation: Rotation): Promise<SessionRow | undefined> {
+  const rotated = await pool.run<SessionRow>({
+    name: 'rotate-refresh-token',
+    text: `with rotated as (${ROTATE} ${ROTATED_RETURNING}), spent as (${REMEMBER_SPENT})
+      select ${ROTATED_COLUMNS}, ${PROFILE_COLUMNS} from rotated r join users u on u.id = r.user_id`,
+    values: [rotation.sessionId, rotation.successorHash, rotation.sealedSuccessor, rotation.now, rotation.idleTtlMs, rotation.presentedHash],
+  });
+  return rotated.rows[0];
+}
+
+async function rotateMany(pool: HotPool, rotations: readonly Rotation[]): Promise<(SessionRow | undefined | Promise<SessionRow | undefined>)[]> {
+  const column = <T>(pick: (rotation: Rotation) => T) => rotations.map(pick);
+  const answer = await pool.run<Partial<SessionRow> & { found: boolean; locked: boolean }>({
+    name: 'rotate-refresh-tokens',
+    text: ROTATE_MANY,
+    values: [
+      column((r) => r.sessionId),
+      column((r) => r.successorHash),
+      column((r) => r.sealedSuccessor),
+      column((r) => r.now),
+      column((r) => r.idleTtlMs),
+      column((r) => r.presentedHash),
+    ],
+  });
+  return rotations.map((rotation, i) => {
+    const row = answer.rows[i];
+    if (row?.id) return row as SessionRow;
+    // Another transaction held the row: this rotation waits for it on its own, as a lone one does.
+    return row?.found && !row.locked ? rotateOne(pool, rotation) : undefined;
+  });
+}
+
+/**
+ * Rotations asked for within one turn of the event loop go to the database as one statement: under
+ * load, one round trip and one commit serve many refreshes. A lone rotation runs as before.
+ */
+export function createSessionRotator(pool: HotPool): SessionRotator {
+  return batchedPerTurn(
+    async (rotations: readonly Rotation[]) => (rotations.length === 1 ? [await rotateOne(pool, rotations[0]!)] : rotateMany(pool, rotations)),
+    // Bounds one statement's arrays and work; 50 busy connections rarely gather more in a turn.
+    { maxBatch: 64 },
+  );
+}
+
+/**
+ * Exchanges a refresh token for its successor, with the session's user. Rotation is a
+ * compare-and-set in one statement (no lock held across round trips), shared with the other
+ * rotations of the same event-loop turn (`rotate`): of N parallel calls
  * with one token exactly one matches the current hash and rotates; the rest find the token as
  * the predecessor within the grace window and get the same successor back. Any other spent
  * token of the session is treated as theft and ends the session.
  */
 export async function rotateRefreshToken(
-  { pool, em }: { pool: HotPool; em: () => EntityManager },
+  { pool, rotate, em }: { pool: HotPool; rotate: SessionRotator; em: () => EntityManager },
   refreshToken: string,
   { now, policy }: { now: Date; policy: SessionPolicy },
 ): Promise<(IssuedRefreshToken & { user: UserProfile }) | RefreshFailure> {
@@ -164,15 +257,14 @@ export async function rotateRefreshToken(
   if (!presented) return { failure: 'REFRESH_TOKEN_INVALID' };
   const presentedHash = hashRefreshSecret(presented.secret);
   const successor = createRefreshSecret();
-  const values = [presented.sessionId, hashRefreshSecret(successor), sealSuccessor(presented.secret, successor), now, policy.refreshIdleTtlMs, presentedHash];
-
-  const rotated = await pool.run<SessionRow>({
-    name: 'rotate-refresh-token',
-    text: `with rotated as (${ROTATE} ${ROTATED_RETURNING}), spent as (${REMEMBER_SPENT})
-      select ${ROTATED_COLUMNS}, ${PROFILE_COLUMNS} from rotated r join users u on u.id = r.user_id`,
-    values,
+  const row = await rotate({
+    sessionId: presented.sessionId,
+    successorHash: hashRefreshSecret(successor),
+    sealedSuccessor: sealSuccessor(presented.secret, successor),
+    now,
+    idleTtlMs: policy.refreshIdleTtlMs,
+    presentedHash,
   });
-  const row = rotated.rows[0];
   if (row?.id) return { ...issued(lifetimeOf(row), successor), user: profileOf(row) };
 
   const found = await pool.run<SessionRow>({
