@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '@graphql-auth/test-kit/test-app';
+import { startPostgresProxy } from '@graphql-auth/test-kit/test-database';
+import type { TcpProxy } from '@graphql-auth/test-kit/tcp-proxy';
 import { codeOf, graphql, type GraphQLResponse } from '@graphql-auth/test-kit/graphql-request';
 import { LOGIN, newAccount, REFRESH, signUpOverBearer, type Account, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
 import { hotPool, type HotPool, type HotStatement } from '../src/database/hot-statements.ts';
@@ -81,6 +83,18 @@ describe('refreshes that arrive together', () => {
     expect(spent.rows[0].n).toBe(1);
   });
 
+  it('rotates the current token and ends the session for a spent one presented in the same batch (a thief racing the owner)', async () => {
+    const [first] = await newSessions(1);
+    const second = await refresh(first!);
+    if (!('refreshToken' in second)) throw new Error(`the first rotation failed: ${second.failure}`);
+    t.clock.advance(t.config.refreshGraceMs + 1000);
+    const [forCurrent, forSpent] = await Promise.all([refresh(second.refreshToken), refresh(first!)]);
+    expect('refreshToken' in forCurrent).toBe(true);
+    expect(forSpent).toEqual({ failure: 'REFRESH_TOKEN_REUSED', revokedSessionId: sessionIdOf(first!) });
+    const session = await other.query('select revoked_reason from sessions where id = $1', [sessionIdOf(first!)]);
+    expect(session.rows[0].revoked_reason).toBe('refresh_token_reused');
+  });
+
   it('refuses an unknown session and a token that is not current without holding up the rest of the batch', async () => {
     const [kept, stale] = await newSessions(2);
     const rotatedOnce = await refresh(stale!);
@@ -135,5 +149,43 @@ describe('refreshes that arrive together', () => {
       const after = await Promise.all(successors.map((refreshToken) => graphql(t.app, REFRESH, { variables: { refreshToken } })));
       for (const response of after) expect([codeOf(response), response.errors?.[0]?.extensions?.reason]).toEqual(['UNAUTHENTICATED', 'SESSION_REVOKED']);
     }
+  });
+});
+
+describe('refreshes batched while the database is away', () => {
+  let t: TestApp;
+  let proxy: TcpProxy;
+  beforeAll(async () => {
+    proxy = await startPostgresProxy();
+    // No refresh limit, so every refresh reaches its rotation instead of failing at the counter.
+    t = await createTestApp({ REFRESH_LIMIT_IP: 'off' }, { connectVia: proxy.via });
+  });
+  afterAll(async () => {
+    proxy.restore();
+    await t.close();
+    await proxy.close();
+  });
+
+  it('fail together with SERVICE_UNAVAILABLE, leave every token as it was, and all rotate once it is back', async () => {
+    const tokens: string[] = [];
+    for (let i = 0; i < 4; i++) tokens.push((await signUpOverBearer(t.app, newAccount())).session.refreshToken!);
+    const pool = hotPool(await t.orm.driver.getConnection().getNativeClient(), { prepared: true });
+    const rotate = createSessionRotator(pool);
+    const refresh = (refreshToken: string) => rotateRefreshToken({ pool, rotate, em: () => t.orm.em.fork() }, refreshToken, { now: t.clock.now(), policy: t.config });
+
+    proxy.cut();
+    const together = await Promise.allSettled(tokens.map(refresh));
+    expect(together.map((outcome) => outcome.status)).toEqual(Array(4).fill('rejected'));
+    const overHttp = await Promise.all(tokens.map((refreshToken) => graphql(t.app, REFRESH, { variables: { refreshToken } })));
+    expect(overHttp.map((response) => [response.status, codeOf(response)])).toEqual(Array(4).fill([503, 'SERVICE_UNAVAILABLE']));
+    for (const response of overHttp) expect(response.text).not.toMatch(/select|sessions|unnest|ECONN/i);
+    proxy.restore();
+
+    let answers = await Promise.all(tokens.map((refreshToken) => graphql<{ refresh: AuthPayloadData }>(t.app, REFRESH, { variables: { refreshToken } })));
+    for (let tries = 0; tries < 50 && answers.some((answer) => answer.status === 503); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      answers = await Promise.all(tokens.map((refreshToken) => graphql<{ refresh: AuthPayloadData }>(t.app, REFRESH, { variables: { refreshToken } })));
+    }
+    expect(answers.map(codeOf)).toEqual(Array(4).fill('OK'));
   });
 });
