@@ -5,22 +5,11 @@ import { startPostgresProxy } from '@graphql-auth/test-kit/test-database';
 import type { TcpProxy } from '@graphql-auth/test-kit/tcp-proxy';
 import { codeOf, graphql, type GraphQLResponse } from '@graphql-auth/test-kit/graphql-request';
 import { LOGIN, newAccount, REFRESH, signUpOverBearer, type Account, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
-import { hotPool, type HotPool, type HotStatement } from '../src/database/hot-statements.ts';
+import { hotPool, type HotPool } from '../src/database/hot-statements.ts';
+import { recordingPool } from './support/recording-pool.ts';
 import { createSessionRotator, rotateRefreshToken, type SessionRotator } from '../src/auth/session-store.ts';
 
 const LOGOUT_ALL = 'mutation LogoutAll { logoutAll }';
-
-/** The real pool, noting the name of every statement it runs. */
-function recordingPool(pool: HotPool): HotPool & { names: string[] } {
-  const names: string[] = [];
-  return {
-    names,
-    run<Row>(statement: HotStatement) {
-      names.push(statement.name);
-      return pool.run<Row>(statement);
-    },
-  };
-}
 
 const sessionIdOf = (refreshToken: string) => refreshToken.split('.')[0]!;
 

@@ -4,7 +4,8 @@ import { expectUnauthenticated, graphql } from '@graphql-auth/test-kit/graphql-r
 import { startPgBouncer, type PgBouncer } from './support/pgbouncer.ts';
 import { postgresAdminUrl } from '@graphql-auth/test-kit/test-database';
 import { LOGIN, LOGOUT, ME, newAccount, REFRESH, SIGNUP, type AuthPayloadData } from '@graphql-auth/test-kit/operations';
-import { hotPool, type HotPool, type HotStatement } from '../src/database/hot-statements.ts';
+import { hotPool } from '../src/database/hot-statements.ts';
+import { recordingPool } from './support/recording-pool.ts';
 import { createSessionRotator, rotateRefreshToken } from '../src/auth/session-store.ts';
 
 /**
@@ -60,13 +61,11 @@ describe('two instances through PgBouncer in transaction mode', () => {
     let tokens = sessions.map((signup) => signup.data!.signup.refreshToken!);
     for (const instance of [a, b]) {
       // The instance's own pool as the app sets it up behind a pooler, noting what it runs.
-      const pool = hotPool(await instance.orm.driver.getConnection().getNativeClient(), { prepared: false });
-      const names: string[] = [];
-      const recording: HotPool = { run: <Row>(statement: HotStatement) => (names.push(statement.name), pool.run<Row>(statement)) };
-      const rotate = createSessionRotator(recording);
-      const refresh = (token: string) => rotateRefreshToken({ pool: recording, rotate, em: () => instance.orm.em.fork() }, token, { now: instance.clock.now(), policy: instance.config });
+      const pool = recordingPool(hotPool(await instance.orm.driver.getConnection().getNativeClient(), { prepared: false }));
+      const rotate = createSessionRotator(pool);
+      const refresh = (token: string) => rotateRefreshToken({ pool, rotate, em: () => instance.orm.em.fork() }, token, { now: instance.clock.now(), policy: instance.config });
       const results = await Promise.all(tokens.map(refresh));
-      expect(names).toEqual(['rotate-refresh-tokens']);
+      expect(pool.names).toEqual(['rotate-refresh-tokens']);
       tokens = results.map((result) => ('refreshToken' in result ? result.refreshToken : result.failure));
       expect(tokens.every((token) => token.includes('.'))).toBe(true);
     }

@@ -230,7 +230,8 @@ async function rotateMany(pool: HotPool, rotations: readonly Rotation[]): Promis
 
 /**
  * Rotations asked for within one turn of the event loop go to the database as one statement: under
- * load, one round trip and one commit serve many refreshes. A lone rotation runs as before.
+ * load, one round trip and one commit serve many refreshes. A lone rotation keeps its single-row
+ * statement: run through the batch statement, one refresh at a time went from about 760 to 550 a second.
  */
 export function createSessionRotator(pool: HotPool): SessionRotator {
   return batchedPerTurn(
